@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top (see STYLE.md):
+//   C modules (CDNNL, CJPEG, CPNG, CWebP, CImageShims)
+//   -> CNNSpotNN (tensors, oneDNN kernels, layers, ResNet, optimisers)
+//   -> CNNSpotImage (decode/encode, Pillow/SciPy/OpenCV-exact image ops, augmentation)
+//   -> CNNSpotCheckpoint (PyTorch .pth without Python, safetensors)
+//   -> CNNSpot (detector workflows: detect, eval, train, robustness, spectrum)
+//   -> cnnspot (thin command-line tool)
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "CNNSpot",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "CNNSpot", targets: ["CNNSpot"]),
+        .executable(name: "cnnspot", targets: ["cnnspot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"], path: "Sources/CImageShims",
+                cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CNNSpotNN", dependencies: ["CDNNL"], swiftSettings: v5),
+        .target(name: "CNNSpotImage", dependencies: ["CImageShims"], swiftSettings: v5),
+        .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),
+        .target(name: "CNNSpot", dependencies: ["CNNSpotNN", "CNNSpotImage", "CNNSpotCheckpoint"], swiftSettings: v5),
+        .executableTarget(name: "cnnspot", dependencies: [
+            "CNNSpot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: v5),
+        .testTarget(name: "CNNSpotNNTests", dependencies: ["CNNSpotNN"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotCheckpoint"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpot"], swiftSettings: v5),
+        .testTarget(name: "CLITests", dependencies: ["cnnspot"], swiftSettings: v5),
+    ]
+)

@@ -1,0 +1,2 @@
+#include "cnnspot_image.h"
+int cnnspot_shims_version(void) { return 1; }

@@ -1,0 +1,2 @@
+import ZIPFoundation
+public enum CheckpointVersion { public static let value = 1 }

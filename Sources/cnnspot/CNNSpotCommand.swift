@@ -1,0 +1,11 @@
+import ArgumentParser
+import CNNSpot
+
+@main
+struct CNNSpotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cnnspot",
+        abstract: "Spot CNN-generated images (Wang et al., CVPR 2020) natively on a CPU.",
+        version: CNNSpotVersion.string,
+        subcommands: [])
+}

@@ -1,0 +1,3 @@
+import XCTest
+import CNNSpotCheckpoint
+final class CNNSpotCheckpointSmokeTests: XCTestCase { func testLinks() { XCTAssertTrue(true) } }

@@ -1,0 +1,3 @@
+import XCTest
+import CNNSpotImage
+final class CNNSpotImageSmokeTests: XCTestCase { func testLinks() { XCTAssertTrue(true) } }

@@ -1,0 +1,3 @@
+import XCTest
+import CNNSpotNN
+final class CNNSpotNNSmokeTests: XCTestCase { func testLinks() { XCTAssertTrue(true) } }

@@ -1,0 +1,3 @@
+import XCTest
+import CNNSpot
+final class CNNSpotSmokeTests: XCTestCase { func testLinks() { XCTAssertTrue(true) } }

@@ -120,7 +120,7 @@ public final class DetectionRunner {
     }
 
     static func describe(_ error: Error) -> String {
-        if let e = error as? CustomStringConvertible { return e.description }
-        return error.localizedDescription
+        if let e = error as? LocalizedError, let text = e.errorDescription { return text }
+        return String(describing: error)
     }
 }

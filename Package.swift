@@ -27,7 +27,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"], path: "Sources/CImageShims",
-                cSettings: [.unsafeFlags(["-O2"])]),
+                cSettings: [.unsafeFlags(["-O2"])],
+                // The module maps' `link` lines only autolink into Swift importers; the C shims
+                // call the libraries directly, so link them explicitly.
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]),
         .target(name: "CNNSpotNN", dependencies: ["CDNNL"], swiftSettings: v5),
         .target(name: "CNNSpotImage", dependencies: ["CImageShims"], swiftSettings: v5),
         .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),

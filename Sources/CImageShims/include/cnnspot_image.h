@@ -2,8 +2,99 @@
 #define CNNSPOT_IMAGE_SHIMS_H
 #include <stddef.h>
 #include <stdint.h>
-/* C side of image coding. libjpeg and libpng report errors by longjmp, which Swift
-   frames cannot survive: every decode/encode runs whole inside one C function here that
-   owns the setjmp and returns a status plus a message. Implemented in codecs.c. */
-int cnnspot_shims_version(void);
+
+/* C side of image coding.
+
+   libjpeg and libpng report errors by longjmp, which Swift frames cannot survive: every
+   decode/encode runs whole inside ONE C function here that owns the setjmp, installs its own
+   error handlers (libjpeg's default error_exit calls exit()) and returns a status plus a
+   NUL-terminated message in a caller-owned buffer of CNNSPOT_MSG_CAP bytes.
+
+   Decoding is two calls: `*_info` parses the header only (cheap, allocates nothing sized by
+   the image), so the caller can check the pixel limit before it allocates the output; then
+   `*_decode` decodes into the caller's buffer, checking its capacity.
+
+   Every function is reentrant: state lives in locals; safe from several threads at once. */
+
+#define CNNSPOT_MSG_CAP 256
+
+enum {
+    CNNSPOT_OK = 0,
+    CNNSPOT_ERR_CORRUPT = 1,     /* the library rejected the data */
+    CNNSPOT_ERR_TRUNCATED = 2,   /* data ended before the last pixel row */
+    CNNSPOT_ERR_UNSUPPORTED = 3, /* valid but not handled (12-bit JPEG, animated WebP, ...) */
+    CNNSPOT_ERR_LIMIT = 4,       /* a resource limit was hit (scan count, buffer capacity) */
+    CNNSPOT_ERR_MEMORY = 5       /* allocation failed */
+};
+
+/* ---- JPEG (jpeg_decode.c) ---- */
+typedef struct {
+    int32_t width, height;
+    int32_t components;      /* components in the frame: 1, 3 or 4 (others are refused) */
+    int32_t progressive;     /* 1 for SOF2/SOF6/SOF10/SOF14 */
+    int32_t color_space;     /* libjpeg J_COLOR_SPACE of the file, as guessed from markers */
+    int32_t saw_adobe;       /* APP14 Adobe marker present */
+    int32_t adobe_transform; /* its transform byte (0 none, 1 YCbCr, 2 YCCK) */
+} cnnspot_jpeg_info;
+
+int cnnspot_jpeg_read_info(const uint8_t *data, size_t size, cnnspot_jpeg_info *info, char *msg);
+
+/* Decodes with libjpeg's defaults (islow DCT, fancy upsampling, block smoothing), as Pillow.
+   Output HWC: 1 component -> grey, 3 -> RGB, 4 -> CMYK exactly as stored (YCCK converted
+   to CMYK by libjpeg, no inversion). `out_capacity` must be width*height*components.
+   Premature end of data before the last row is an error; afterwards it is ignored (Pillow
+   returns the image once every row is decoded). Other libjpeg warnings are ignored, as
+   Pillow's decoder does. More than `max_scans` scans (progressive bombs) is an error. */
+int cnnspot_jpeg_decode(const uint8_t *data, size_t size, int32_t max_scans,
+                        uint8_t *out, size_t out_capacity, char *msg);
+
+/* ---- JPEG (jpeg_encode.c) ---- */
+/* Baseline JPEG of an 8-bit RGB image (HWC) with libjpeg's defaults as Pillow and OpenCV use
+   them: jpeg_set_defaults (4:2:0, islow DCT, standard Huffman tables, JFIF 1.01 density 1:1),
+   jpeg_set_quality(quality, force_baseline = TRUE). On success *out is malloc'ed (free with
+   cnnspot_free) and *out_size set. */
+int cnnspot_jpeg_encode_rgb(const uint8_t *rgb, int32_t width, int32_t height, int32_t quality,
+                            uint8_t **out, size_t *out_size, char *msg);
+
+/* ---- PNG (png_decode.c) ---- */
+typedef struct {
+    int32_t width, height;
+    int32_t bit_depth;     /* 1, 2, 4, 8, 16 */
+    int32_t color_type;    /* 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA */
+    int32_t interlaced;    /* Adam7 */
+    int32_t channels;      /* samples per pixel: 1, 3, 1, 2, 4 */
+    int32_t palette_count; /* PLTE entries (0..256) */
+    uint8_t palette[256 * 3];
+    int32_t has_trns;
+} cnnspot_png_info;
+
+int cnnspot_png_read_info(const uint8_t *data, size_t size, cnnspot_png_info *info, char *msg);
+
+/* Raw samples, de-interlaced, HWC, no colour transform. Bit depths below 8 are unpacked to one
+   byte per sample without scaling (values 0..2^depth-1); 16-bit samples are two bytes,
+   big-endian as in the file. `out_capacity` = width*height*channels*(depth==16 ? 2 : 1). */
+int cnnspot_png_decode_raw(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity,
+                           char *msg);
+
+/* ---- PNG (png_encode.c) ---- */
+/* 8-bit RGB, non-interlaced, libpng's default compression. *out malloc'ed (cnnspot_free). */
+int cnnspot_png_encode_rgb(const uint8_t *rgb, int32_t width, int32_t height,
+                           uint8_t **out, size_t *out_size, char *msg);
+
+/* ---- WebP (webp_decode.c) ---- */
+typedef struct {
+    int32_t width, height;
+    int32_t has_alpha;
+    int32_t has_animation;
+    int32_t lossless; /* 1 lossless, 0 lossy, -1 mixed/undefined */
+} cnnspot_webp_info;
+
+int cnnspot_webp_read_info(const uint8_t *data, size_t size, cnnspot_webp_info *info, char *msg);
+
+/* Non-premultiplied RGBA (as Pillow's WebP decoder asks libwebp for), HWC, 4 bytes/pixel. */
+int cnnspot_webp_decode_rgba(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity,
+                             char *msg);
+
+void cnnspot_free(void *p);
+
 #endif

@@ -1,0 +1,147 @@
+/* PNG decoding with libpng 1.6: raw samples only; colour conversion to Pillow's RGB happens in
+   Swift (PNGPixels.swift) where each Pillow rule is written out. Each public function owns its
+   setjmp; libpng's errors longjmp back to it through png_error_fn. */
+#include <setjmp.h>
+#include <stdlib.h>
+#include <png.h>
+#include "shim_common.h"
+
+/* Context state is read after longjmp; its address escapes to libpng, so it lives in memory. */
+typedef struct {
+    const uint8_t *data;
+    size_t size, pos;
+    int status;
+    char message[CNNSPOT_MSG_CAP];
+} png_read_context;
+
+static void png_error_fn(png_structp png, png_const_charp text) {
+    png_read_context *ctx = (png_read_context *)png_get_error_ptr(png);
+    if (ctx->status == CNNSPOT_OK) ctx->status = CNNSPOT_ERR_CORRUPT;
+    if (ctx->message[0] == 0) snprintf(ctx->message, sizeof ctx->message, "%s", text);
+    png_longjmp(png, 1);
+}
+
+/* libpng warnings (bad ancillary CRC, benign errors...) do not stop decoding. */
+static void png_warning_fn(png_structp png, png_const_charp text) { (void)png; (void)text; }
+
+static void png_read_fn(png_structp png, png_bytep out, size_t length) {
+    png_read_context *ctx = (png_read_context *)png_get_io_ptr(png);
+    if (length > ctx->size - ctx->pos) {
+        ctx->status = CNNSPOT_ERR_TRUNCATED;
+        snprintf(ctx->message, sizeof ctx->message, "premature end of PNG data at byte %zu of %zu",
+                 ctx->size, ctx->size);
+        png_error(png, ctx->message);
+    }
+    memcpy(out, ctx->data + ctx->pos, length);
+    ctx->pos += length;
+}
+
+static png_structp png_open(png_read_context *ctx, const uint8_t *data, size_t size, png_infop *info) {
+    memset(ctx, 0, sizeof *ctx);
+    ctx->data = data;
+    ctx->size = size;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, ctx, png_error_fn, png_warning_fn);
+    if (!png) return NULL;
+    *info = png_create_info_struct(png);
+    if (!*info) { png_destroy_read_struct(&png, NULL, NULL); return NULL; }
+    png_set_read_fn(png, ctx, png_read_fn);
+    /* Our own pixel limit is checked by the caller on the IHDR values; libpng's default
+       1,000,000 x 1,000,000 cap would otherwise answer first with a different message. */
+    png_set_user_limits(png, PNG_USER_WIDTH_MAX, PNG_USER_HEIGHT_MAX);
+    /* Out-of-range palette indices: Pillow decodes them (grey-ramp entries), so only warn. */
+    png_set_check_for_invalid_index(png, 0);
+    return png;
+}
+
+static int png_channels_for(int color_type) {
+    switch (color_type) {
+    case PNG_COLOR_TYPE_GRAY: return 1;
+    case PNG_COLOR_TYPE_RGB: return 3;
+    case PNG_COLOR_TYPE_PALETTE: return 1;
+    case PNG_COLOR_TYPE_GRAY_ALPHA: return 2;
+    case PNG_COLOR_TYPE_RGB_ALPHA: return 4;
+    default: return 0;
+    }
+}
+
+static int png_check_signature(const uint8_t *data, size_t size, char *msg) {
+    if (size == 0) return cnnspot_fail(msg, CNNSPOT_ERR_TRUNCATED, "empty PNG data");
+    if (size < 8 || png_sig_cmp(data, 0, 8) != 0)
+        return cnnspot_fail(msg, size < 8 ? CNNSPOT_ERR_TRUNCATED : CNNSPOT_ERR_CORRUPT, "not a PNG signature");
+    return CNNSPOT_OK;
+}
+
+int cnnspot_png_read_info(const uint8_t *data, size_t size, cnnspot_png_info *out, char *msg) {
+    int sig = png_check_signature(data, size, msg);
+    if (sig != CNNSPOT_OK) return sig;
+    png_read_context ctx;
+    png_infop info = NULL;
+    png_structp png = png_open(&ctx, data, size, &info);
+    if (!png) return cnnspot_fail(msg, CNNSPOT_ERR_MEMORY, "libpng could not allocate its state");
+    if (setjmp(png_jmpbuf(png))) {
+        int status = ctx.status;
+        cnnspot_fail(msg, status, "%s", ctx.message);
+        png_destroy_read_struct(&png, &info, NULL);
+        return status;
+    }
+    png_read_info(png, info);
+    memset(out, 0, sizeof *out);
+    out->width = (int32_t)png_get_image_width(png, info);
+    out->height = (int32_t)png_get_image_height(png, info);
+    out->bit_depth = png_get_bit_depth(png, info);
+    out->color_type = png_get_color_type(png, info);
+    out->interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+    out->channels = png_channels_for(out->color_type);
+    png_colorp palette = NULL;
+    int count = 0;
+    if (png_get_PLTE(png, info, &palette, &count) & PNG_INFO_PLTE) {
+        if (count > 256) count = 256;
+        out->palette_count = count;
+        for (int i = 0; i < count; i++) {
+            out->palette[3 * i] = palette[i].red;
+            out->palette[3 * i + 1] = palette[i].green;
+            out->palette[3 * i + 2] = palette[i].blue;
+        }
+    }
+    out->has_trns = png_get_valid(png, info, PNG_INFO_tRNS) ? 1 : 0;
+    png_destroy_read_struct(&png, &info, NULL);
+    return CNNSPOT_OK;
+}
+
+int cnnspot_png_decode_raw(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity, char *msg) {
+    int sig = png_check_signature(data, size, msg);
+    if (sig != CNNSPOT_OK) return sig;
+    png_read_context ctx;
+    png_infop info = NULL;
+    png_structp png = png_open(&ctx, data, size, &info);
+    if (!png) return cnnspot_fail(msg, CNNSPOT_ERR_MEMORY, "libpng could not allocate its state");
+    if (setjmp(png_jmpbuf(png))) {
+        int status = ctx.status;
+        cnnspot_fail(msg, status, "%s", ctx.message);
+        png_destroy_read_struct(&png, &info, NULL);
+        return status;
+    }
+    png_read_info(png, info);
+    png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+    int depth = png_get_bit_depth(png, info);
+    int channels = png_channels_for(png_get_color_type(png, info));
+    if (depth < 8) png_set_packing(png); /* one byte per sample, values unscaled */
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+
+    size_t row = (size_t)width * (size_t)channels * (depth == 16 ? 2 : 1);
+    if (channels == 0 || row == 0 || out_capacity / row < height || out_capacity != row * height ||
+        png_get_rowbytes(png, info) != row) {
+        ctx.status = CNNSPOT_ERR_LIMIT;
+        snprintf(ctx.message, sizeof ctx.message, "output buffer of %zu bytes does not fit %ux%u PNG rows of %zu bytes",
+                 out_capacity, width, height, (size_t)png_get_rowbytes(png, info));
+        png_error(png, ctx.message);
+    }
+    /* Row by row, every pass: libpng combines the Adam7 passes into our rows in place. */
+    for (int pass = 0; pass < passes; pass++)
+        for (png_uint_32 y = 0; y < height; y++)
+            png_read_row(png, out + (size_t)y * row, NULL);
+    /* Chunks after the image data are not needed: Pillow stops at the last IDAT too. */
+    png_destroy_read_struct(&png, &info, NULL);
+    return CNNSPOT_OK;
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Scores many images with one model: decodes on worker threads while the model runs,
+/// groups images of the same size into batches (never padded, never resized, never forced
+/// to batch size 1), and emits one record per input in input order. A file that fails to
+/// decode or is too small gets an error record; the others are scored regardless.
+public final class DetectionRunner {
+    /// Decoded image plus what to report about it.
+    public struct Loaded {
+        public var image: RGBImage
+        public var format: String
+        public init(image: RGBImage, format: String) { self.image = image; self.format = format }
+    }
+
+    public let model: LogitModel
+    public let preprocessing: TestTimePreprocessing
+    public let threshold: Double
+    public var batchSize = 16
+    public var decodeThreads = 2
+    /// The network downsamples 32x; smaller inputs are refused with a clear error.
+    public static let minimumSide = 32
+
+    private let decode: (String) throws -> Loaded
+    /// Writes `image` (after preprocessing) as normalised CHW floats into the pointer.
+    private let toTensor: (RGBImage, TestTimePreprocessing, UnsafeMutablePointer<Float>) -> Void
+    /// The (width, height) `toTensor` produces for an image of the given size.
+    private let outputSize: (Int, Int, TestTimePreprocessing) -> (Int, Int)
+
+    public init(model: LogitModel, preprocessing: TestTimePreprocessing, threshold: Double,
+                decode: @escaping (String) throws -> Loaded,
+                outputSize: @escaping (Int, Int, TestTimePreprocessing) -> (Int, Int),
+                toTensor: @escaping (RGBImage, TestTimePreprocessing, UnsafeMutablePointer<Float>) -> Void) {
+        self.model = model
+        self.preprocessing = preprocessing
+        self.threshold = threshold
+        self.decode = decode
+        self.outputSize = outputSize
+        self.toTensor = toTensor
+    }
+
+    /// Scores `paths`, calling `emit` with each record in input order as soon as its chunk
+    /// is done. `errors` in `inputErrors` (e.g. a path that does not exist) are emitted in place.
+    public func run(_ paths: [String], emit: (DetectionRecord) -> Void) {
+        let chunk = max(batchSize * 2, 32)
+        let chunks = (paths.count + chunk - 1) / chunk
+        let prefetch = OrderedPrefetcher<[Result<Loaded, Error>]>(
+            count: chunks, workers: 1, depth: 2
+        ) { [decode, decodeThreads] c in
+            let slice = Array(paths[(c * chunk)..<min(paths.count, (c + 1) * chunk)])
+            var out = [Result<Loaded, Error>?](repeating: nil, count: slice.count)
+            let lock = NSLock()
+            DispatchQueue.concurrentPerform(iterations: min(decodeThreads, slice.count)) { w in
+                var i = w
+                while i < slice.count {
+                    let r = Result { try decode(slice[i]) }
+                    lock.lock(); out[i] = r; lock.unlock()
+                    i += decodeThreads
+                }
+            }
+            return out.map { $0! }
+        }
+        var c = 0
+        while let loaded = prefetch.next() {
+            let base = c * chunk
+            let records = score(paths: Array(paths[base..<base + loaded.count]), loaded: loaded)
+            records.forEach(emit)
+            c += 1
+        }
+    }
+
+    /// Scores one chunk: groups by preprocessed size, runs batches, keeps input order.
+    func score(paths: [String], loaded: [Result<Loaded, Error>]) -> [DetectionRecord] {
+        var records = [DetectionRecord](repeating: DetectionRecord(path: ""), count: paths.count)
+        var groups: [String: [Int]] = [:]
+        var groupOrder: [String] = []
+        for (i, r) in loaded.enumerated() {
+            switch r {
+            case .failure(let error):
+                records[i] = .failed(paths[i], Self.describe(error))
+            case .success(let l):
+                records[i] = DetectionRecord(path: paths[i], width: l.image.width, height: l.image.height, format: l.format)
+                if l.image.width < Self.minimumSide || l.image.height < Self.minimumSide {
+                    records[i].error = "image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
+                    continue
+                }
+                let (w, h) = outputSize(l.image.width, l.image.height, preprocessing)
+                let key = "\(w)x\(h)"
+                if groups[key] == nil { groupOrder.append(key) }
+                groups[key, default: []].append(i)
+            }
+        }
+        for key in groupOrder {
+            let members = groups[key]!
+            for start in stride(from: 0, to: members.count, by: batchSize) {
+                let batch = Array(members[start..<min(members.count, start + batchSize)])
+                guard case .success(let first) = loaded[batch[0]] else { continue }
+                let (w, h) = outputSize(first.image.width, first.image.height, preprocessing)
+                let per = 3 * w * h
+                var data = [Float](repeating: 0, count: per * batch.count)
+                data.withUnsafeMutableBufferPointer { buf in
+                    for (n, i) in batch.enumerated() {
+                        if case .success(let l) = loaded[i] { toTensor(l.image, preprocessing, buf.baseAddress! + n * per) }
+                    }
+                }
+                do {
+                    let logits = try model.logits(HostTensor(shape: [batch.count, 3, h, w], data: data))
+                    for (n, i) in batch.enumerated() {
+                        let z = Double(logits[n])
+                        let p = sigmoid(z)
+                        records[i].logit = z
+                        records[i].probability = p
+                        records[i].label = p > threshold ? "fake" : "real"
+                    }
+                } catch {
+                    for i in batch { records[i].error = "model failed on a \(w)x\(h) batch: \(Self.describe(error))" }
+                }
+            }
+        }
+        return records
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? LocalizedError, let text = e.errorDescription { return text }
+        return String(describing: error)
+    }
+}

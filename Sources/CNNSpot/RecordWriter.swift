@@ -1,0 +1,97 @@
+import Foundation
+
+/// Streams detection records as they are scored: CSV, JSON Lines, or an aligned table for
+/// people. Each row is flushed at once so a long run can be followed (`tail -f`) and a
+/// crash loses nothing already written.
+public final class RecordWriter {
+    public enum Format: String, CaseIterable, Sendable { case csv, jsonl, table }
+
+    public static let columns = ["path", "probability", "logit", "label", "width", "height", "format", "error"]
+
+    private let format: Format
+    private let sink: (String) -> Void
+    private var wroteHeader = false
+
+    /// `sink` receives whole lines including their newline.
+    public init(format: Format, sink: @escaping (String) -> Void) {
+        self.format = format
+        self.sink = sink
+    }
+
+    public func write(_ r: DetectionRecord) {
+        if !wroteHeader {
+            wroteHeader = true
+            switch format {
+            case .csv: sink(Self.columns.joined(separator: ",") + "\n")
+            case .table: sink(String(format: "%-12@ %-6@ %9@  %5@  %-5@ %@\n", "probability" as NSString,
+                                     "label" as NSString, "size" as NSString, "fmt" as NSString, "" as NSString, "path" as NSString))
+            case .jsonl: break
+            }
+        }
+        switch format {
+        case .csv: sink(csvRow(r) + "\n")
+        case .jsonl: sink(jsonLine(r) + "\n")
+        case .table: sink(tableRow(r) + "\n")
+        }
+    }
+
+    func csvRow(_ r: DetectionRecord) -> String {
+        [csvField(r.path), r.probability.map(Self.number) ?? "", r.logit.map(Self.number) ?? "", r.label ?? "",
+         r.width.map(String.init) ?? "", r.height.map(String.init) ?? "", r.format ?? "", csvField(r.error ?? "")]
+            .joined(separator: ",")
+    }
+
+    func jsonLine(_ r: DetectionRecord) -> String {
+        var parts = ["\"path\":" + JSON.string(r.path)]
+        parts.append("\"probability\":" + (r.probability.map(Self.number) ?? "null"))
+        parts.append("\"logit\":" + (r.logit.map(Self.number) ?? "null"))
+        parts.append("\"label\":" + (r.label.map(JSON.string) ?? "null"))
+        parts.append("\"width\":" + (r.width.map(String.init) ?? "null"))
+        parts.append("\"height\":" + (r.height.map(String.init) ?? "null"))
+        parts.append("\"format\":" + (r.format.map(JSON.string) ?? "null"))
+        parts.append("\"error\":" + (r.error.map(JSON.string) ?? "null"))
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    func tableRow(_ r: DetectionRecord) -> String {
+        let size = (r.width != nil && r.height != nil) ? "\(r.width!)x\(r.height!)" : "-"
+        if let error = r.error {
+            return String(format: "%-12@ %-6@ %9@  %5@  %-5@ %@", "-" as NSString, "ERROR" as NSString, size as NSString,
+                          (r.format ?? "-") as NSString, "" as NSString, "\(r.path): \(error)" as NSString)
+        }
+        let p = r.probability.map { String(format: "%.6f", $0) } ?? "n/a"
+        return String(format: "%-12@ %-6@ %9@  %5@  %-5@ %@", p as NSString, (r.label ?? "-") as NSString, size as NSString,
+                      (r.format ?? "-") as NSString, "" as NSString, r.path as NSString)
+    }
+
+    /// Shortest round-trippable decimal, so CSV/JSON keep full precision.
+    static func number(_ x: Double) -> String {
+        x.isFinite ? "\(x)" : "null"
+    }
+
+    func csvField(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}
+
+/// Minimal JSON text helpers for streaming output (Foundation's encoder would buffer).
+public enum JSON {
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}

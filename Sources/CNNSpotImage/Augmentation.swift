@@ -6,9 +6,9 @@ public enum CropMode: Equatable, Sendable {
     case none
 }
 
-/// A JPEG encode/decode round trip at `quality` with the named method ("pil" or "cv2").
-/// Injected so the augmentation does not depend on a particular codec binding.
-public typealias JPEGRoundTripFunction = (_ image: RGBImage, _ quality: Int, _ method: String) throws -> RGBImage
+/// A JPEG encode/decode round trip at `quality` imitating `method`. The pipeline uses
+/// `jpegRoundTrip(_:quality:method:)` unless told otherwise (tests inject recorders).
+public typealias JPEGRoundTripFunction = (_ image: RGBImage, _ quality: Int, _ method: JPEGMethod) throws -> RGBImage
 
 /// The reference's data options (CNNDetection `options/*.py`), with its defaults:
 /// loadSize 256, rz_interp bilinear, blur_prob 0, blur_sig 0.5, jpg_prob 0, jpg_method cv2,
@@ -25,8 +25,8 @@ public struct AugmentationOptions: Equatable, Sendable {
     /// `jpg_qual` after the reference expands a pair `a b` to `range(a, b + 1)`: one is drawn
     /// uniformly. Use `qualities(30...100)` for a range.
     public var jpegQualities: [Int] = [75]
-    /// `jpg_method`: "cv2" and/or "pil", drawn uniformly.
-    public var jpegMethods: [String] = ["cv2"]
+    /// `jpg_method`: drawn uniformly.
+    public var jpegMethods: [JPEGMethod] = [.cv2]
     public var crop: CropMode = .random(224)
     public var flip: Bool = true
 
@@ -39,7 +39,7 @@ public struct AugmentationOptions: Equatable, Sendable {
         o.blurSigma = [0, 3]
         o.jpegProb = prob
         o.jpegQualities = Array(30...100)
-        o.jpegMethods = ["cv2", "pil"]
+        o.jpegMethods = [.cv2, .pil]
         return o
     }
 
@@ -51,7 +51,7 @@ public struct AugmentationOptions: Equatable, Sendable {
         if jpegQualities.count != 1, let first = jpegQualities.first, let last = jpegQualities.last {
             o.jpegQualities = [Int(Double(first + last) / 2)]
         }
-        o.jpegMethods = ["pil"]
+        o.jpegMethods = [.pil]
         if case .random(let n) = crop { o.crop = .center(n) }
         o.flip = false
         return o
@@ -79,12 +79,10 @@ public struct AugmentationOptions: Equatable, Sendable {
             throw fail("blur sigma needs 1 or 2 values, got \(blurSigma.count)")
         }
         guard blurSigma.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 256 }) else { throw fail("blur sigma \(blurSigma) out of 0...256") }
-        guard !jpegQualities.isEmpty, jpegQualities.allSatisfy({ (0...100).contains($0) }) else {
-            throw fail("JPEG qualities must be a non-empty list in 0...100")
+        guard !jpegQualities.isEmpty, jpegQualities.allSatisfy({ (1...100).contains($0) }) else {
+            throw fail("JPEG qualities must be a non-empty list in 1...100")
         }
-        guard !jpegMethods.isEmpty, jpegMethods.allSatisfy({ $0 == "pil" || $0 == "cv2" }) else {
-            throw fail("JPEG methods must be 'pil' and/or 'cv2', got \(jpegMethods)")
-        }
+        guard !jpegMethods.isEmpty else { throw fail("no JPEG method given") }
         switch crop {
         case .random(let n), .center(let n):
             if n < 1 || n > maxResizeSide { throw fail("crop size \(n) must be in 1...\(maxResizeSide)") }
@@ -100,13 +98,13 @@ public struct AugmentationDraws: Equatable, Sendable {
     public var blurSigma: Double?
     /// Quality and method when the JPEG step runs.
     public var jpegQuality: Int?
-    public var jpegMethod: String?
+    public var jpegMethod: JPEGMethod?
     /// Top-left corner of the crop window in the resized image (random or center).
     public var cropTop: Int?
     public var cropLeft: Int?
     public var flip: Bool
 
-    public init(interpolation: Interpolation, blurSigma: Double?, jpegQuality: Int?, jpegMethod: String?,
+    public init(interpolation: Interpolation, blurSigma: Double?, jpegQuality: Int?, jpegMethod: JPEGMethod?,
                 cropTop: Int?, cropLeft: Int?, flip: Bool) {
         self.interpolation = interpolation
         self.blurSigma = blurSigma

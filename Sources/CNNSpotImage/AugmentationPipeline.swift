@@ -10,16 +10,15 @@
 /// Same seed, same image => same output; the values are not Python's.
 public struct AugmentationPipeline {
     public let options: AugmentationOptions
-    private let jpeg: JPEGRoundTripFunction?
+    private let jpeg: JPEGRoundTripFunction
     public let normalization: TensorNormalization
 
-    /// - Parameter jpeg: required when `options.jpegProb > 0`.
-    public init(options: AugmentationOptions, jpeg: JPEGRoundTripFunction? = nil,
+    /// - Parameter jpeg: the JPEG step; by default the codecs' `jpegRoundTrip` (libjpeg with
+    ///   Pillow's / OpenCV's settings).
+    public init(options: AugmentationOptions,
+                jpeg: @escaping JPEGRoundTripFunction = { try jpegRoundTrip($0, quality: $1, method: $2) },
                 normalization: TensorNormalization = .imageNet) throws {
         try options.validate()
-        if options.jpegProb > 0 && jpeg == nil {
-            throw ImageOpError("augmentation", "jpegProb \(options.jpegProb) > 0 needs a JPEG round-trip function")
-        }
         self.options = options
         self.jpeg = jpeg
         self.normalization = normalization
@@ -78,7 +77,6 @@ public struct AugmentationPipeline {
             try gaussianBlurInPlace(&img, sigma: sigma)
         }
         if let q = draws.jpegQuality, let m = draws.jpegMethod {
-            guard let jpeg else { throw ImageOpError("augmentation", "JPEG step drawn but no JPEG function given") }
             img = try jpeg(img, q, m)
         }
         switch options.crop {

@@ -8,8 +8,8 @@ final class AugmentationTests: XCTestCase {
     /// Records JPEG calls and marks the image so the step is visible (jpeg prob tests run
     /// before the real codecs are wired in).
     final class FakeJPEG {
-        var calls: [(Int, String)] = []
-        func callAsFunction(_ img: RGBImage, _ q: Int, _ m: String) throws -> RGBImage {
+        var calls: [(Int, JPEGMethod)] = []
+        func callAsFunction(_ img: RGBImage, _ q: Int, _ m: JPEGMethod) throws -> RGBImage {
             calls.append((q, m))
             var out = img
             out.pixels[0] = UInt8(q)
@@ -45,7 +45,7 @@ final class AugmentationTests: XCTestCase {
             var rng = SeededRandom(seed: seed), ref = SeededRandom(seed: seed)
             let d = try p.draw(width: 300, height: 260, using: &rng)
             let interp = ref.choice(o.interpolations)
-            var sigma: Double?, method: String?, quality: Int?
+            var sigma: Double?, method: JPEGMethod?, quality: Int?
             if ref.uniform() < 0.5 { sigma = ref.uniform() * 3 }
             if ref.uniform() < 0.5 { method = ref.choice(o.jpegMethods); quality = ref.choice(o.jpegQualities) }
             // 300x260 -> shorter side 256 -> 295x256.
@@ -62,7 +62,7 @@ final class AugmentationTests: XCTestCase {
         let p = try AugmentationPipeline(options: o, jpeg: FakeJPEG().callAsFunction)
         var rng = SeededRandom(seed: 2024)
         let n = 20000
-        var blur = 0, jpeg = 0, flips = 0, sigmas: [Double] = [], qualities = Set<Int>(), methods = [String: Int]()
+        var blur = 0, jpeg = 0, flips = 0, sigmas: [Double] = [], qualities = Set<Int>(), methods = [JPEGMethod: Int]()
         var interps = [Interpolation: Int](), tops = Set<Int>()
         for _ in 0..<n {
             let d = try p.draw(width: 256, height: 256, using: &rng)
@@ -92,16 +92,16 @@ final class AugmentationTests: XCTestCase {
         train.crop = .random(50)
         let val = train.validation()
         XCTAssertEqual(val.blurSigma, [1.5]); XCTAssertEqual(val.jpegQualities, [65])
-        XCTAssertEqual(val.jpegMethods, ["pil"]); XCTAssertEqual(val.crop, .center(50)); XCTAssertFalse(val.flip)
+        XCTAssertEqual(val.jpegMethods, [.pil]); XCTAssertEqual(val.crop, .center(50)); XCTAssertFalse(val.flip)
         let fake = FakeJPEG()
         let p = try AugmentationPipeline(options: val, jpeg: fake.callAsFunction)
         var rng = SeededRandom(seed: 9)
         let got = try p.augment(img, using: &rng)
-        XCTAssertEqual(fake.calls.count, 1); XCTAssertEqual(fake.calls.first?.0, 65); XCTAssertEqual(fake.calls.first?.1, "pil")
+        XCTAssertEqual(fake.calls.count, 1); XCTAssertEqual(fake.calls.first?.0, 65); XCTAssertEqual(fake.calls.first?.1, .pil)
         var want = try resizeShorterSide(img, to: 60, interpolation: .bilinear)
         XCTAssertEqual(want.width, 72)
         want = try gaussianBlur(want, sigma: 1.5)
-        want = try FakeJPEG()(want, 65, "pil")
+        want = try FakeJPEG()(want, 65, .pil)
         want = try centerCrop(want, height: 50, width: 50)
         XCTAssertEqual(got, want)
     }
@@ -120,11 +120,11 @@ final class AugmentationTests: XCTestCase {
 
     func testRejectsBadOptions() {
         var o = AugmentationOptions()
-        o.jpegProb = 0.5
+        o.jpegQualities = [0, 50]
         XCTAssertThrowsError(try AugmentationPipeline(options: o)) { XCTAssertTrue("\($0)".contains("JPEG"), "\($0)") }
         o = AugmentationOptions(); o.blurSigma = [0, 1, 2]
         XCTAssertThrowsError(try AugmentationPipeline(options: o))
-        o = AugmentationOptions(); o.jpegMethods = ["gimp"]
+        o = AugmentationOptions(); o.jpegMethods = []
         XCTAssertThrowsError(try AugmentationPipeline(options: o))
         o = AugmentationOptions(); o.blurProb = 1.5
         XCTAssertThrowsError(try AugmentationPipeline(options: o))

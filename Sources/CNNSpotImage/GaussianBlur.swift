@@ -95,9 +95,15 @@ func numpyPairwiseSum(_ a: ArraySlice<Double>) -> Double {
     return m < n ? m : period - 1 - m
 }
 
-/// C's `(npy_ubyte)value` for the values a normalised non-negative kernel can produce.
+/// C's `(npy_ubyte)value` (truncation) for the values a normalised non-negative kernel can
+/// produce, clamped to 0...255, without Swift's trapping float-to-int conversion so loops
+/// vectorise: adding 2^52 rounds `c` to the nearest integer `n` (exactly, ulp 1), whose low
+/// byte is the bit pattern's; when `n > c` the truncation is `n - 1`.
 @inline(__always) func truncateToUInt8(_ v: Double) -> UInt8 {
-    v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))
+    let c = min(max(v, 0), 255)
+    let t = c + 0x1p52
+    let n = UInt8(truncatingIfNeeded: t.bitPattern)
+    return (t - 0x1p52) > c ? n &- 1 : n
 }
 
 /// `acc[i] += (lo_t[i] + hi_t[i]) * w_t` for the taps `t` in `taps` (farthest first), over

@@ -69,6 +69,15 @@ public struct AugmentationPipeline {
 
     /// Applies drawn choices to a uint8 image; returns the image before ToTensor.
     public func apply(_ draws: AugmentationDraws, to image: RGBImage) throws -> RGBImage {
+        let img = try resizeBlurJPEG(draws, image)
+        guard let w = window(draws, img) else { return draws.flip ? horizontalFlip(img) : img }
+        var out = try crop(img, top: w.top, left: w.left, height: w.size, width: w.size)
+        if draws.flip { out = horizontalFlip(out) }
+        return out
+    }
+
+    /// The steps before the crop: resize, blur, JPEG.
+    private func resizeBlurJPEG(_ draws: AugmentationDraws, _ image: RGBImage) throws -> RGBImage {
         var img = image
         if let n = options.loadSize {
             img = try resizeShorterSide(img, to: n, interpolation: draws.interpolation)
@@ -79,17 +88,32 @@ public struct AugmentationPipeline {
         if let q = draws.jpegQuality, let m = draws.jpegMethod {
             img = try jpeg(img, q, m)
         }
+        return img
+    }
+
+    /// The crop window, or nil for the whole image.
+    private func window(_ draws: AugmentationDraws, _ img: RGBImage) -> (top: Int, left: Int, size: Int)? {
         switch options.crop {
         case .random(let n), .center(let n):
-            if let top = draws.cropTop, let left = draws.cropLeft,
-               !(top == 0 && left == 0 && img.width == n && img.height == n) {
-                img = try crop(img, top: top, left: left, height: n, width: n)
-            }
+            guard let top = draws.cropTop, let left = draws.cropLeft else { return nil }
+            return (top, left, n)
         case .none:
-            break
+            return nil
         }
-        if draws.flip { img = horizontalFlip(img) }
-        return img
+    }
+
+    /// Resize/blur/JPEG, then crop + flip + ToTensor + Normalize fused into one pass at `offset`.
+    private func writeTensor(_ draws: AugmentationDraws, _ image: RGBImage, into out: inout [Float],
+                             at offset: Int) throws -> (height: Int, width: Int) {
+        let img = try resizeBlurJPEG(draws, image)
+        let w = window(draws, img) ?? (0, 0, -1)
+        let (h, wd) = w.size < 0 ? (img.height, img.width) : (w.size, w.size)
+        if out.isEmpty { out = [Float](repeating: 0, count: 3 * h * wd) }
+        guard offset + 3 * h * wd <= out.count else {
+            throw ImageOpError("augmentation", "batch buffer of \(out.count) floats has no room at \(offset) for [3, \(h), \(wd)]")
+        }
+        normalization.writeWindow(img, top: w.top, left: w.left, height: h, width: wd, flip: draws.flip, into: &out, at: offset)
+        return (h, wd)
     }
 
     /// Draws and applies: the augmented uint8 image.
@@ -99,16 +123,26 @@ public struct AugmentationPipeline {
 
     /// The model input: a `[3, H, W]` float32 CHW buffer and its size.
     public func tensor(_ image: RGBImage, using rng: inout SeededRandom) throws -> (chw: [Float], height: Int, width: Int) {
-        let out = try augment(image, using: &rng)
-        return (normalization.chw(out), out.height, out.width)
+        let draws = try draw(width: image.width, height: image.height, using: &rng)
+        var out: [Float] = []
+        let size = try writeTensor(draws, image, into: &out, at: 0)
+        return (out, size.height, size.width)
     }
 
     /// Augments and writes item `index` of an `[N, 3, H, W]` batch; returns the item's size.
     @discardableResult
     public func write(_ image: RGBImage, into batch: inout [Float], index: Int,
                       using rng: inout SeededRandom) throws -> (height: Int, width: Int) {
-        let out = try augment(image, using: &rng)
-        try normalization.write(out, into: &batch, index: index)
-        return (out.height, out.width)
+        let draws = try draw(width: image.width, height: image.height, using: &rng)
+        let size = resizedSize(width: image.width, height: image.height)
+        let (h, w): (Int, Int)
+        switch options.crop {
+        case .random(let n), .center(let n): (h, w) = (n, n)
+        case .none: (h, w) = (size.height, size.width)
+        }
+        guard index >= 0, (index + 1) * 3 * h * w <= batch.count else {
+            throw ImageOpError("augmentation", "batch buffer of \(batch.count) floats has no item \(index) of shape [3, \(h), \(w)]")
+        }
+        return try writeTensor(draws, image, into: &batch, at: index * 3 * h * w)
     }
 }

@@ -43,6 +43,38 @@ public struct TensorNormalization: Sendable {
         write(image, into: &batch, at: index * 3 * plane)
     }
 
+    /// Writes the `height` x `width` window at (`top`, `left`) of `image` (0 outside the image,
+    /// as `crop` fills), optionally mirrored left-right, as `[3, height, width]` at `offset`:
+    /// crop + flip + ToTensor + Normalize in one pass, no intermediate images.
+    /// `out` must hold `offset + 3 * height * width` values.
+    func writeWindow(_ image: RGBImage, top: Int, left: Int, height: Int, width: Int, flip: Bool,
+                     into out: inout [Float], at offset: Int) {
+        let plane = height * width
+        precondition(offset >= 0 && offset + 3 * plane <= out.count, "writeWindow: buffer too small")
+        image.pixels.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { d in
+                table.withUnsafeBufferPointer { t in
+                    for c in 0..<3 {
+                        let zero = t[c * 256]
+                        for y in 0..<height {
+                            let o = offset + c * plane + y * width
+                            let sy = top + y
+                            guard sy >= 0 && sy < image.height else {
+                                for x in 0..<width { d[o + x] = zero }
+                                continue
+                            }
+                            let rowBase = sy * image.width
+                            for x in 0..<width {
+                                let sx = left + (flip ? width - 1 - x : x)
+                                d[o + x] = (sx >= 0 && sx < image.width) ? t[c * 256 + Int(s[(rowBase + sx) * 3 + c])] : zero
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private func write(_ image: RGBImage, into out: inout [Float], at offset: Int) {
         let plane = image.width * image.height
         image.pixels.withUnsafeBufferPointer { s in

@@ -35,6 +35,30 @@ final class AugmentationTests: XCTestCase {
         XCTAssertGreaterThan(Set(outputs.map { $0.hashValue }).count, 1, "successive draws differ")
     }
 
+    /// `tensor` / `write` fuse crop + flip + normalisation; they must equal normalising the
+    /// uint8 result of `augment` for the same draws (bit for bit).
+    func testFusedTensorEqualsAugmentThenNormalize() throws {
+        let img = try OpsFixtures.image("in_fake_80x96.npy")
+        for crop in [CropMode.random(40), .center(70), .center(90), .none] {
+            var o = AugmentationOptions.blurJPEG(prob: 0.5)
+            o.loadSize = 64
+            o.interpolations = Interpolation.allCases
+            o.crop = crop
+            let p = try AugmentationPipeline(options: o)
+            var a = SeededRandom(seed: 11), b = SeededRandom(seed: 11), c = SeededRandom(seed: 11)
+            for _ in 0..<12 {
+                let u8 = try p.augment(img, using: &a)
+                let t = try p.tensor(img, using: &b)
+                XCTAssertEqual(t.height, u8.height); XCTAssertEqual(t.width, u8.width)
+                XCTAssertEqual(t.chw, TensorNormalization.imageNet.chw(u8), "\(crop)")
+                var batch = [Float](repeating: .nan, count: 2 * t.chw.count)
+                let size = try p.write(img, into: &batch, index: 1, using: &c)
+                XCTAssertTrue(size == (t.height, t.width))
+                XCTAssertEqual(Array(batch[t.chw.count...]), t.chw)
+            }
+        }
+    }
+
     /// Decision order: interpolation, blur?, sigma, jpeg?, method, quality, crop top, crop left, flip.
     func testDecisionOrderFollowsReference() throws {
         var o = AugmentationOptions.blurJPEG(prob: 0.5)

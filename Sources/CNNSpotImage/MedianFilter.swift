@@ -28,6 +28,12 @@ func medianFilterGeneric<T: Comparable>(_ values: [T], height: Int, width: Int, 
         throw ImageOpError("medianFilter", "size must be in 1...31, got \(size)")
     }
     if size == 1 { return values }
+    if size == 3 { return median3x3(values, height: height, width: width) }
+    return medianSelect(values, height: height, width: width, size: size)
+}
+
+/// Any size: gathers each window and selects its element of rank `size*size / 2`.
+func medianSelect<T: Comparable>(_ values: [T], height: Int, width: Int, size: Int) -> [T] {
     let before = size / 2
     let rank = size * size / 2
     let rows = (0..<(height + size - 1)).map { reflectIndex($0 - before, height) }
@@ -43,6 +49,38 @@ func medianFilterGeneric<T: Comparable>(_ values: [T], height: Int, width: Int, 
                 for dj in 0..<size { window.append(values[r + cols[j + dj]]) }
             }
             out[i * width + j] = select(&window, rank: rank)
+        }
+    }
+    return out
+}
+
+/// Size 3 (the spectrum's residual): a fixed 19 compare-exchange network that leaves the
+/// 5th smallest of 9 in the middle, so no per-pixel gathering into an array.
+func median3x3<T: Comparable>(_ values: [T], height: Int, width: Int) -> [T] {
+    let rows = (0..<(height + 2)).map { reflectIndex($0 - 1, height) * width }
+    let cols = (0..<(width + 2)).map { reflectIndex($0 - 1, width) }
+    var out = values
+    values.withUnsafeBufferPointer { v in
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<height {
+                let r0 = rows[i], r1 = rows[i + 1], r2 = rows[i + 2]
+                for j in 0..<width {
+                    let c0 = cols[j], c1 = cols[j + 1], c2 = cols[j + 2]
+                    var p = (v[r0 + c0], v[r0 + c1], v[r0 + c2], v[r1 + c0], v[r1 + c1], v[r1 + c2],
+                             v[r2 + c0], v[r2 + c1], v[r2 + c2])
+                    @inline(__always) func sort(_ a: inout T, _ b: inout T) {
+                        if b < a { swap(&a, &b) }
+                    }
+                    sort(&p.1, &p.2); sort(&p.4, &p.5); sort(&p.7, &p.8)
+                    sort(&p.0, &p.1); sort(&p.3, &p.4); sort(&p.6, &p.7)
+                    sort(&p.1, &p.2); sort(&p.4, &p.5); sort(&p.7, &p.8)
+                    sort(&p.0, &p.3); sort(&p.5, &p.8); sort(&p.4, &p.7)
+                    sort(&p.3, &p.6); sort(&p.1, &p.4); sort(&p.2, &p.5)
+                    sort(&p.4, &p.7); sort(&p.4, &p.2); sort(&p.6, &p.4)
+                    sort(&p.4, &p.2)
+                    o[i * width + j] = p.4
+                }
+            }
         }
     }
     return out

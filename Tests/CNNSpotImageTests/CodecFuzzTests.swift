@@ -59,4 +59,39 @@ final class CodecFuzzTests: XCTestCase {
         XCTAssertEqual(decoded + refused, files.count * 250)
         XCTAssertLessThan(seconds, 60, "decoding mutants took too long (hang?)")
     }
+
+    /// The same damaged files through Pillow (verdict and pixels recorded by the fixture
+    /// script) and through us: same verdict (decode or refuse) and, when decoded, same pixels.
+    func testMutantsAgainstPillowsVerdict() throws {
+        let manifest = try CodecFixtures.manifest()
+        XCTAssertGreaterThanOrEqual(manifest.mutants.count, 400)
+        var bothOK = 0, samePixels = 0, bothError = 0, weAccept: [String] = [], weRefuse: [String] = []
+        for (k, m) in manifest.mutants.enumerated() {
+            var d = try CodecFixtures.bytes(m.file)
+            if let cut = m.cut { d = Array(d.prefix(cut)) }
+            for flip in m.xor ?? [] { d[flip[0]] ^= UInt8(flip[1]) }
+            let label = "\(m.file) mutant \(k) \(m.cut.map { "cut \($0)" } ?? "xor \(m.xor ?? [])")"
+            do {
+                let out = try ImageDecoder.decode(data: d, name: label)
+                if m.pillow == "ok" {
+                    bothOK += 1
+                    if SHA256.hex(out.image.pixels) == m.sha256 { samePixels += 1 } else {
+                        XCTFail("\(label): both decode, pixels differ from Pillow's")
+                    }
+                } else {
+                    weAccept.append("\(label) [Pillow: \(m.pillow_error ?? "")]")
+                }
+            } catch let e as ImageError {
+                if m.pillow == "error" { bothError += 1 } else { weRefuse.append("\(label) [we: \(e.reason) \(e.detail)]") }
+            }
+        }
+        print("codec mutants vs Pillow: \(bothOK) both decode (\(samePixels) pixel-identical), \(bothError) both refuse, " +
+              "\(weAccept.count) only we decode, \(weRefuse.count) only Pillow decodes")
+        for s in weAccept { print("  only we decode: \(s)") }
+        for s in weRefuse { print("  only Pillow decodes: \(s)") }
+        XCTAssertEqual(samePixels, bothOK, "where both decode, pixels must be identical")
+        // Measured with Pillow 13.0.0: full agreement on all mutants, so any disagreement fails.
+        XCTAssertEqual(weAccept.count, 0, "mutants Pillow refuses but we decode")
+        XCTAssertEqual(weRefuse.count, 0, "mutants Pillow decodes but we refuse")
+    }
 }

@@ -26,8 +26,11 @@ enum CodecFixtures {
         var source: String, quality: Int, method: String, encoded_sha256: String, encoded_bytes: Int
         var decoded_sha256: String, expected: String?
     }
+    struct Mutant: Decodable {
+        var file: String, xor: [[Int]]?, cut: Int?, pillow: String, pillow_error: String?, sha256: String?
+    }
     struct Manifest: Decodable {
-        var decode: [DecodeCase], shared_decode: [SharedDecode], broken: [BrokenCase]
+        var decode: [DecodeCase], shared_decode: [SharedDecode], broken: [BrokenCase], mutants: [Mutant]
         var round_trip_sources: [RoundTripSource], round_trips: [RoundTrip]
     }
 

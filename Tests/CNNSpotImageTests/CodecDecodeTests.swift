@@ -28,7 +28,7 @@ final class CodecDecodeTests: XCTestCase {
                 XCTAssertEqual(decoded.image.width, c.width, c.file)
                 XCTAssertEqual(decoded.image.height, c.height, c.file)
             }
-            if SHA256.hex(decoded.image.pixels) == c.sha256 { exact += 1 } else { XCTFail("\(c.file): SHA-256 differs from Pillow's") }
+            if CodecSHA256.hex(decoded.image.pixels) == c.sha256 { exact += 1 } else { XCTFail("\(c.file): SHA-256 differs from Pillow's") }
         }
         print("codec decode: \(exact)/\(manifest.decode.count) fixtures identical to Pillow")
     }
@@ -42,7 +42,7 @@ final class CodecDecodeTests: XCTestCase {
             XCTAssertEqual(decoded.sourceMode, c.mode, c.file)
             XCTAssertEqual(decoded.image.width, c.width, c.file)
             XCTAssertEqual(decoded.image.height, c.height, c.file)
-            XCTAssertEqual(SHA256.hex(decoded.image.pixels), c.sha256, "\(c.file): pixels differ from Pillow's")
+            XCTAssertEqual(CodecSHA256.hex(decoded.image.pixels), c.sha256, "\(c.file): pixels differ from Pillow's")
         }
     }
 

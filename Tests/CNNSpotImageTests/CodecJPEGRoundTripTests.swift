@@ -42,7 +42,7 @@ final class CodecJPEGRoundTripTests: XCTestCase {
             }
             let label = "\(rt.source) q=\(rt.quality) \(rt.method)"
             let encoded = try ImageEncoder.jpeg(image, quality: rt.quality)
-            if SHA256.hex(encoded) == rt.encoded_sha256 { sameBytes += 1 } else {
+            if CodecSHA256.hex(encoded) == rt.encoded_sha256 { sameBytes += 1 } else {
                 XCTFail("\(label): encoded bytes differ (\(encoded.count) vs \(rt.encoded_bytes) bytes)")
             }
             let out = try jpegRoundTrip(image, quality: rt.quality, method: method)
@@ -54,7 +54,7 @@ final class CodecJPEGRoundTripTests: XCTestCase {
                 worst = max(worst, d.worst); differing += d.count; total += exp.count
                 CodecFixtures.assertPixels(out, width: image.width, height: image.height, expected: exp, label)
             }
-            if SHA256.hex(out.pixels) == rt.decoded_sha256 { samePixels += 1 } else {
+            if CodecSHA256.hex(out.pixels) == rt.decoded_sha256 { samePixels += 1 } else {
                 XCTFail("\(label): decoded pixels differ from the reference's")
             }
         }

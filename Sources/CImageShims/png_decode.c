@@ -36,6 +36,36 @@ static void png_read_fn(png_structp png, png_bytep out, size_t length) {
     ctx->pos += length;
 }
 
+/* CRC-32 (ISO 3309, as PNG uses), bitwise: only run over the few header chunks. */
+static uint32_t png_crc32(const uint8_t *p, size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* Pillow checks the CRC of every chunk before the first IDAT ("broken PNG file") but never
+   those of IDAT and later chunks; libpng instead fails on any critical chunk and drops bad
+   ancillary ones. We check the header chunks here and let libpng use the rest quietly. A
+   chunk running past the end is left for libpng to report as truncation. */
+static int png_check_header_crcs(const uint8_t *d, size_t size, char *msg) {
+    size_t p = 8;
+    while (size - p >= 12) {
+        uint32_t n = (uint32_t)d[p] << 24 | (uint32_t)d[p + 1] << 16 | (uint32_t)d[p + 2] << 8 | d[p + 3];
+        const uint8_t *type = d + p + 4;
+        if (memcmp(type, "IDAT", 4) == 0 || memcmp(type, "IEND", 4) == 0) return CNNSPOT_OK;
+        if (n > size - p - 12) return CNNSPOT_OK;
+        uint32_t stored = (uint32_t)d[p + 8 + n] << 24 | (uint32_t)d[p + 9 + n] << 16 |
+                          (uint32_t)d[p + 10 + n] << 8 | d[p + 11 + n];
+        if (png_crc32(type, (size_t)n + 4) != stored)
+            return cnnspot_fail(msg, CNNSPOT_ERR_CORRUPT, "bad CRC in %.4s chunk at byte %zu", (const char *)type, p);
+        p += 12 + (size_t)n;
+    }
+    return CNNSPOT_OK;
+}
+
 static png_structp png_open(png_read_context *ctx, const uint8_t *data, size_t size, png_infop *info) {
     memset(ctx, 0, sizeof *ctx);
     ctx->data = data;
@@ -45,10 +75,11 @@ static png_structp png_open(png_read_context *ctx, const uint8_t *data, size_t s
     *info = png_create_info_struct(png);
     if (!*info) { png_destroy_read_struct(&png, NULL, NULL); return NULL; }
     png_set_read_fn(png, ctx, png_read_fn);
+    png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE); /* see png_check_header_crcs */
     /* Our own pixel limit is checked by the caller on the IHDR values; libpng's default
        1,000,000 x 1,000,000 cap would otherwise answer first with a different message. */
     png_set_user_limits(png, PNG_USER_WIDTH_MAX, PNG_USER_HEIGHT_MAX);
-    /* Out-of-range palette indices: Pillow decodes them (grey-ramp entries), so only warn. */
+    /* Out-of-range palette indices: Pillow decodes them (as black), so do not check them. */
     png_set_check_for_invalid_index(png, 0);
     return png;
 }
@@ -68,7 +99,7 @@ static int png_check_signature(const uint8_t *data, size_t size, char *msg) {
     if (size == 0) return cnnspot_fail(msg, CNNSPOT_ERR_TRUNCATED, "empty PNG data");
     if (size < 8 || png_sig_cmp(data, 0, 8) != 0)
         return cnnspot_fail(msg, size < 8 ? CNNSPOT_ERR_TRUNCATED : CNNSPOT_ERR_CORRUPT, "not a PNG signature");
-    return CNNSPOT_OK;
+    return png_check_header_crcs(data, size, msg);
 }
 
 int cnnspot_png_read_info(const uint8_t *data, size_t size, cnnspot_png_info *out, char *msg) {

@@ -1,3 +1,0 @@
-import XCTest
-import CNNSpotImage
-final class CNNSpotImageSmokeTests: XCTestCase { func testLinks() { XCTAssertTrue(true) } }

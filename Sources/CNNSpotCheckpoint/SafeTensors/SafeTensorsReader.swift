@@ -13,10 +13,9 @@ enum SafeTensorsReader {
     }
 
     static func sniff(_ prefix: Data) -> Bool {
-        guard prefix.count >= 9 else { return false }
-        let b = Array(prefix.prefix(9))
-        // A plausible header length (< 2^40) followed by '{'.
-        return b[5] == 0 && b[6] == 0 && b[7] == 0 && b[8] == UInt8(ascii: "{")
+        // An 8-byte header length followed by the JSON's '{' (the length is validated later,
+        // so a forged one gets a precise error instead of "unknown format").
+        prefix.count >= 9 && prefix[prefix.startIndex + 8] == UInt8(ascii: "{")
     }
 
     static func read(_ data: Data, limits: CheckpointLimits) throws -> Result {

@@ -70,8 +70,7 @@ extension CheckpointTensor {
         return out
     }
 
-    /// The elements as Int64 (integer and bool types exactly; floating types truncated toward zero
-    /// is refused: only integer dtypes are accepted).
+    /// The elements as Int64, exactly, for integer and bool dtypes (floating dtypes are refused).
     public func int64Values() throws -> [Int64] {
         let data = try contiguousBytes()
         let n = count

@@ -83,7 +83,7 @@ struct TorchLegacyReader {
                 throw CheckpointError.badLegacyFormat("storage key list names an unknown storage")
             }
             guard data.count - offset >= 8 else {
-                throw CheckpointError.badStorage(key: key, reason: "file ends before its element count")
+                throw CheckpointError.badStorage(key: key, reason: "truncated: the file ends before its element count")
             }
             var count: UInt64 = 0
             for i in 0 ..< 8 { count |= UInt64(data[data.startIndex + offset + i]) << (8 * UInt64(i)) }

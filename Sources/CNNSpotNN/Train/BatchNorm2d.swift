@@ -102,6 +102,8 @@ public final class BatchNorm2d {
         let dx = try Tensor(zeros: s.x.shape)
         try p.backward.execute(args: [DNNLArg.src: s.x.memory, DNNLArg.mean: s.mean, DNNLArg.variance: s.variance,
                                       DNNLArg.diffDst: dy.memory, DNNLArg.scale: weight.value.memory,
+                                      // oneDNN 2.6 counts SHIFT among the backward inputs when use_shift is set.
+                                      DNNLArg.shift: bias.value.memory,
                                       DNNLArg.diffSrc: dx.memory, DNNLArg.diffScale: scaleGradScratch,
                                       DNNLArg.diffShift: shiftGradScratch])
         scaleGradScratch.withUnsafeBufferPointer { weight.grad.accumulate($0) }

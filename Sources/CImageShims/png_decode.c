@@ -76,9 +76,10 @@ static png_structp png_open(png_read_context *ctx, const uint8_t *data, size_t s
     if (!*info) { png_destroy_read_struct(&png, NULL, NULL); return NULL; }
     png_set_read_fn(png, ctx, png_read_fn);
     png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE); /* see png_check_header_crcs */
-    /* Our own pixel limit is checked by the caller on the IHDR values; libpng's default
-       1,000,000 x 1,000,000 cap would otherwise answer first with a different message. */
-    png_set_user_limits(png, PNG_USER_WIDTH_MAX, PNG_USER_HEIGHT_MAX);
+    /* The caller checks width * height against its pixel limit on the IHDR values; libpng's
+       default 1,000,000-per-side cap would refuse long thin images Pillow reads (a 2,000,000 x 1
+       PNG is 2 M pixels), so lift it to the PNG maximum (2^31 - 1). */
+    png_set_user_limits(png, 0x7fffffffu, 0x7fffffffu);
     /* Out-of-range palette indices: Pillow decodes them (as black), so do not check them. */
     png_set_check_for_invalid_index(png, 0);
     return png;

@@ -90,6 +90,10 @@ static png_structp png_open(png_read_context *ctx, const uint8_t *data, size_t s
     if (!*info) { png_destroy_read_struct(&png, NULL, NULL); return NULL; }
     png_set_read_fn(png, ctx, png_read_fn);
     png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE); /* see png_check_header_crcs */
+    /* Bound memory for ancillary chunks (iCCP, zTXt, ...) whatever the libpng build's defaults:
+       at most 8 MiB per chunk, 1000 cached chunks; larger ones are skipped with a warning. */
+    png_set_chunk_malloc_max(png, (png_alloc_size_t)8 << 20);
+    png_set_chunk_cache_max(png, 1000);
     /* The caller checks width * height against its pixel limit on the IHDR values; libpng's
        default 1,000,000-per-side cap would refuse long thin images Pillow reads (a 2,000,000 x 1
        PNG is 2 M pixels), so lift it to the PNG maximum (2^31 - 1). */

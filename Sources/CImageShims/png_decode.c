@@ -1,5 +1,5 @@
 /* PNG decoding with libpng 1.6: raw samples only; colour conversion to Pillow's RGB happens in
-   Swift (PNGPixels.swift) where each Pillow rule is written out. Each public function owns its
+   Swift (PillowConvert.swift) where each Pillow rule is written out. Each public function owns its
    setjmp; libpng's errors longjmp back to it through png_error_fn. */
 #include <setjmp.h>
 #include <stdlib.h>
@@ -42,8 +42,9 @@ static void png_read_fn(png_structp png, png_bytep out, size_t length) {
             png_error(png, "data ends after the last row");
         }
         ctx->status = CNNSPOT_ERR_TRUNCATED;
-        snprintf(ctx->message, sizeof ctx->message, "premature end of PNG data at byte %zu of %zu",
-                 ctx->size, ctx->size);
+        snprintf(ctx->message, sizeof ctx->message,
+                 "premature end of PNG data: %zu more bytes needed at byte %zu, the data has %zu",
+                 length, ctx->pos, ctx->size);
         png_error(png, ctx->message);
     }
     memcpy(out, ctx->data + ctx->pos, length);

@@ -52,6 +52,9 @@ enum PillowConvert {
     /// 16-bit big-endian) to RGB per the table on `ImageDecoder.decodePNG`. Returns the image
     /// and Pillow's mode name, or nil for a colour type / depth pair PNG does not allow.
     static func pngToRGB(_ raw: [UInt8], layout: PNGSampleLayout) -> (image: RGBImage, mode: String)? {
+        if layout.colorType == 2, layout.bitDepth == 8, raw.count == layout.width * layout.height * 3 {
+            return (RGBImage(width: layout.width, height: layout.height, pixels: raw), "RGB") // already RGB
+        }
         let n = layout.width * layout.height
         let depth = layout.bitDepth
         let wide = depth == 16

@@ -44,6 +44,12 @@ final class CodecDecodeTests: XCTestCase {
             XCTAssertEqual(decoded.image.height, c.height, c.file)
             XCTAssertEqual(CodecSHA256.hex(decoded.image.pixels), c.sha256, "\(c.file): pixels differ from Pillow's")
         }
+        // Throughput, for information (not asserted: the machine is shared).
+        let paths = manifest.shared_decode.map { CodecFixtures.sharedPath($0.file) }
+        let start = Date()
+        for _ in 0..<10 { for p in paths { _ = try ImageDecoder.decode(path: p) } }
+        let ms = Date().timeIntervalSince(start) * 1000 / Double(10 * paths.count)
+        print("codec decode: \(String(format: "%.2f", ms)) ms per 256x256 PNG")
     }
 
     /// The orientation is reported but not applied by default (the reference applies none).

@@ -58,6 +58,11 @@ final class CodecJPEGRoundTripTests: XCTestCase {
                 XCTFail("\(label): decoded pixels differ from the reference's")
             }
         }
+        if let photo = images["examples/real.png"] {
+            let start = Date()
+            for _ in 0..<20 { _ = try jpegRoundTrip(photo, quality: 75, method: .pil) }
+            print("jpeg round trip: \(String(format: "%.2f", Date().timeIntervalSince(start) * 50)) ms per 256x256 image")
+        }
         print("jpeg round trip: \(sameBytes)/\(manifest.round_trips.count) encodings byte-identical, " +
               "\(samePixels)/\(manifest.round_trips.count) decodes pixel-identical; full arrays: worst |diff| \(worst), " +
               "\(differing) of \(total) samples differ")

@@ -8,7 +8,7 @@
    as CNNDetection's demo with no crop) and prints the logits.
 3. `cnnspot convert` (zip -> safetensors, float32) and reads the result back with the
    `safetensors` package: every tensor must equal the PyTorch state dict exactly.
-4. `cnnspot detect -m FILE --format json IMAGES` on the zip, legacy and converted files; each
+4. `cnnspot detect -m FILE --format jsonl IMAGES` on the zip, legacy and converted files; each
    logit must match PyTorch within 1e-4 (absolute). Skipped (reported, exit 0) while the binary
    has no `detect` subcommand; pass --require-detect to make that a failure.
 
@@ -57,7 +57,7 @@ def build_model(images):
 
 
 def run_detect(cnnspot, model_file, paths):
-    cmd = [cnnspot, "detect", "-m", model_file, "--format", "json", *paths]
+    cmd = [cnnspot, "detect", "-m", model_file, "--format", "jsonl", *paths]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         return None, proc.stderr.strip() or proc.stdout.strip()

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One labelled image of a ForenSynths-style folder tree.
-public struct LabeledImage: Equatable, Sendable {
+public struct LabeledImage: Equatable, Sendable, Codable {
     public var path: String
     /// 0 for `0_real`, 1 for `1_fake`.
     public var label: Int
@@ -14,7 +14,7 @@ public struct LabeledImage: Equatable, Sendable {
 /// One evaluation (or training) set: a folder with `0_real`/`1_fake`, or a folder whose class
 /// subfolders hold them (merged into one set, as the reference's `eval.py` concatenates the
 /// classes of a multi-class generator and as training concatenates `train/<class>`).
-public struct ImageSet: Equatable, Sendable {
+public struct ImageSet: Equatable, Sendable, Codable {
     public var name: String
     public var root: String
     /// Class folder names, sorted; empty for a single-class set.

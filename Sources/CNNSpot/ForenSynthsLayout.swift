@@ -1,7 +1,7 @@
 import Foundation
 
 /// One labelled image of a ForenSynths-style folder tree.
-public struct LabeledImage: Equatable, Sendable {
+public struct LabeledImage: Equatable, Sendable, Codable {
     public var path: String
     /// 0 for `0_real`, 1 for `1_fake`.
     public var label: Int
@@ -14,7 +14,7 @@ public struct LabeledImage: Equatable, Sendable {
 /// One evaluation (or training) set: a folder with `0_real`/`1_fake`, or a folder whose class
 /// subfolders hold them (merged into one set, as the reference's `eval.py` concatenates the
 /// classes of a multi-class generator and as training concatenates `train/<class>`).
-public struct ImageSet: Equatable, Sendable {
+public struct ImageSet: Equatable, Sendable, Codable {
     public var name: String
     public var root: String
     /// Class folder names, sorted; empty for a single-class set.
@@ -35,6 +35,15 @@ public enum ForenSynthsLayout {
         "airplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
         "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa",
         "train", "tvmonitor"]
+
+    /// Class folder names of the released multi-class test sets besides the LSUN classes:
+    /// CycleGAN (apple, horse, orange, summer, winter, zebra), StyleGAN (bedroom, car, cat) and
+    /// StyleGAN2 (car, cat, church, horse).
+    public static let knownClassNames: Set<String> = lsunClasses.union(
+        ["apple", "orange", "summer", "winter", "zebra", "bedroom", "church"])
+
+    /// The released test sets that hold classes (`multiclass = 1` in CNNDetection's eval_config.py).
+    public static let multiClassSets: Set<String> = ["progan", "stylegan", "stylegan2", "cyclegan"]
 
     public enum Mode: Sendable {
         /// Decide from the tree (see `discover`).
@@ -67,10 +76,11 @@ public enum ForenSynthsLayout {
     /// 1. `root` holds `0_real` or `1_fake`: one set named after `root`.
     /// 2. Some subfolder is multi-class (its own subfolders hold `0_real`/`1_fake`): `root` is a
     ///    test root; each subfolder with sets is one set.
-    /// 3. Subfolders hold `0_real`/`1_fake` directly: if all of them are LSUN class names the root
-    ///    is one multi-class set (e.g. `test/progan`, `train`), else each is a set (a test root of
-    ///    single-class generators such as `test/{cyclegan,srvgg}`). Use `.oneSet` or `.setPerChild`
-    ///    to decide explicitly.
+    /// 3. Subfolders hold `0_real`/`1_fake` directly: if the root is named like a released
+    ///    multi-class set (`multiClassSets`) or all subfolders are known class names
+    ///    (`knownClassNames`), the root is one multi-class set (e.g. `test/progan`, `train`); else
+    ///    each subfolder is a set (a test root of single-class generators such as
+    ///    `test/{biggan,gaugan}`). Use `.oneSet` or `.setPerChild` to decide explicitly.
     public static func discover(_ root: String, mode: Mode = .auto,
                                 extensions: Set<String> = ImageInputs.defaultExtensions) throws -> Discovery {
         guard FileTree.kind(root) == .directory else { throw LayoutError.notAFolder(root) }
@@ -101,7 +111,8 @@ public enum ForenSynthsLayout {
             } else if !multi.isEmpty {
                 planSetPerChild()
             } else if !direct.isEmpty {
-                if direct.allSatisfy({ lsunClasses.contains(name(of: $0)) }) {
+                if multiClassSets.contains(rootName.lowercased())
+                    || direct.allSatisfy({ knownClassNames.contains(name(of: $0)) }) {
                     plans = [(rootName, root, classFolders(root))]
                 } else {
                     planSetPerChild()

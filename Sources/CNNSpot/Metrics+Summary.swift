@@ -1,5 +1,5 @@
 /// Every metric of one evaluation set, with `nil` where a metric is undefined and a note saying why.
-public struct BinaryEvaluation: Sendable {
+public struct BinaryEvaluation: Sendable, Codable {
     public var count: Int, realCount: Int, fakeCount: Int
     /// scikit-learn `average_precision_score`.
     public var averagePrecision: Double?

@@ -1,6 +1,6 @@
 /// Confusion counts and accuracies when `score > threshold` means fake, as the reference's
 /// `accuracy_score(y_true, y_pred > 0.5)`.
-public struct ThresholdCounts: Sendable, Equatable {
+public struct ThresholdCounts: Sendable, Equatable, Codable {
     public var threshold: Double
     public var truePositives: Int, falsePositives: Int, trueNegatives: Int, falseNegatives: Int
     /// Fraction of all samples classified correctly.
@@ -16,7 +16,7 @@ public struct ThresholdCounts: Sendable, Equatable {
 /// One operating point of the detector. `threshold` is in the same convention as
 /// `ThresholdCounts`: predicting fake for `score > threshold` reproduces the rates exactly
 /// (it is a score value of the set, or just below the lowest score when everything is fake).
-public struct OperatingPoint: Sendable, Equatable {
+public struct OperatingPoint: Sendable, Equatable, Codable {
     public var threshold: Double
     public var falsePositiveRate: Double
     public var truePositiveRate: Double
@@ -26,7 +26,7 @@ public struct OperatingPoint: Sendable, Equatable {
 
 /// The equal error rate: where the ROC polyline, linearly interpolated between its points
 /// (`drop_intermediate=False`), crosses FPR = FNR = 1 - TPR.
-public struct EqualErrorRate: Sendable, Equatable {
+public struct EqualErrorRate: Sendable, Equatable, Codable {
     public var rate: Double
     /// The threshold (`score > threshold` is fake) of the first ROC point with FPR >= FNR.
     public var threshold: Double

@@ -45,6 +45,26 @@ public struct ResidualSpectrum {
         try add(planes: ResidualSpectrum.planes(of: image, planes))
     }
 
+    /// Adds the centre `width x height` crop of a larger image (torchvision `CenterCrop` offsets:
+    /// `round((H - height) / 2)`, `round((W - width) / 2)`, halves rounded to even as Python does).
+    public mutating func add(centerCropOf image: RGBImage) throws {
+        try add(ResidualSpectrum.centerCrop(image, width: width, height: height))
+    }
+
+    public static func centerCrop(_ image: RGBImage, width w: Int, height h: Int) throws -> RGBImage {
+        guard image.width >= w && image.height >= h else {
+            throw SpectrumError.sizeMismatch(expected: (w, h), got: (image.width, image.height))
+        }
+        let top = Int((Double(image.height - h) / 2).rounded(.toNearestOrEven))
+        let left = Int((Double(image.width - w) / 2).rounded(.toNearestOrEven))
+        var px = [UInt8](); px.reserveCapacity(w * h * 3)
+        for y in top..<top + h {
+            let start = (y * image.width + left) * 3
+            px += image.pixels[start..<start + w * 3]
+        }
+        return RGBImage(width: w, height: h, pixels: px)
+    }
+
     /// Adds one image given as planes of Float values (1 for grey, 3 for RGB), each row-major.
     public mutating func add(planes input: [[Float]]) throws {
         guard input.count == sums.count else {

@@ -70,6 +70,14 @@ final class ForenSynthsLayoutTests: XCTestCase {
         // A generator folder on its own: LSUN class subfolders make it one merged set.
         let p = try ForenSynthsLayout.discover(t.path + "/progan")
         XCTAssertEqual(p.sets.map(\.name), ["progan"]); XCTAssertEqual(p.sets[0].images.count, 5)
+        // CycleGAN's classes are not LSUN classes, but the set is known to be multi-class.
+        for f in ["cyclegan/apple/0_real/a.png", "cyclegan/zebra/1_fake/z.png", "mine/foo/0_real/a.png", "mine/bar/1_fake/b.png"] {
+            try touch(dir.appendingPathComponent(f))
+        }
+        let cg = try ForenSynthsLayout.discover(dir.path + "/cyclegan")
+        XCTAssertEqual(cg.sets.map(\.name), ["cyclegan"]); XCTAssertEqual(cg.sets[0].classes, ["apple", "zebra"])
+        XCTAssertEqual(try ForenSynthsLayout.discover(dir.path + "/mine").sets.map(\.name), ["bar", "foo"],
+                       "unknown names: each subfolder is a generator")
         // Explicit modes override the guess.
         XCTAssertEqual(try ForenSynthsLayout.discover(t.path + "/progan", mode: .setPerChild).sets.map(\.name), ["airplane", "cat"])
         XCTAssertEqual(try ForenSynthsLayout.discover(t.path, mode: .oneSet).sets.map(\.name), ["test"])

@@ -189,3 +189,15 @@ final class MetricsTests: XCTestCase {
                                                        maxFalsePositiveRate: 1.5))
     }
 }
+
+extension MetricsTests {
+    func testEvaluationEncodesToJSON() throws {
+        let c = Self.cases.first { $0.name == "random_n50" }!
+        let e = BinaryEvaluation(try LabeledScores(scores: c.scores, labels: c.labels))
+        let data = try JSONEncoder().encode(e)
+        let back = try JSONDecoder().decode(BinaryEvaluation.self, from: data)
+        XCTAssertEqual(back.averagePrecision, e.averagePrecision)
+        XCTAssertEqual(back.atThreshold, e.atThreshold)
+        XCTAssertEqual(back.bestBalancedAccuracy, e.bestBalancedAccuracy)
+    }
+}

@@ -73,3 +73,62 @@ final class SpectrumTests: XCTestCase {
         XCTAssertThrowsError(try bad.add(RGBImage(width: 4, height: 4)), "a median filter returning the wrong size is caught")
     }
 }
+
+/// The property the paper's spectra show: a periodic up-sampling trace gives spectral peaks.
+final class SpectrumArtifactTests: XCTestCase {
+    func testPeriodicTraceMakesAPeakAndRenders() throws {
+        var rng = SplitMix(seed: 7)
+        var real = ResidualSpectrum(width: 64, height: 64, medianFilter: testMedian3)
+        var fake = ResidualSpectrum(width: 64, height: 64, medianFilter: testMedian3)
+        for _ in 0..<8 {
+            var a = [UInt8](repeating: 0, count: 64 * 64 * 3), b = a
+            for y in 0..<64 { for x in 0..<64 { for c in 0..<3 {
+                let v = 60 + Int(rng.next() % 120)
+                a[(y * 64 + x) * 3 + c] = UInt8(v)
+                // A 2-pixel checkerboard of +-6 levels: the classic transposed-convolution trace.
+                b[(y * 64 + x) * 3 + c] = UInt8(v + ((x + y) % 2 == 0 ? 6 : -6))
+            } } }
+            try real.add(RGBImage(width: 64, height: 64, pixels: a))
+            try fake.add(RGBImage(width: 64, height: 64, pixels: b))
+        }
+        let r = try XCTUnwrap(real.mean())[0], f = try XCTUnwrap(fake.mean())[0]
+        // Frequency (32, 32) lands at index (0, 0) after fftshift (numpy's roll by n / 2).
+        let median = f.sorted()[f.count / 2]
+        XCTAssertGreaterThan(f[0] - median, 2.0, "fake: checkerboard peak stands out (log units)")
+        XCTAssertLessThan(abs(r[0] - r.sorted()[r.count / 2]), 2.0, "real: no peak")
+        let map = Heatmap(panels: [HeatmapPanel(title: "real", width: 64, height: 64, values: r),
+                                   HeatmapPanel(title: "fake", width: 64, height: 64, values: f)],
+                          title: "mean residual spectrum", colormap: .magma)
+        let im = map.render()
+        savePlotForViewing(im, "heatmap_spectra")
+        XCTAssertEqual(map.effectiveScale, 4)
+        let o = map.panelOrigins()[1]
+        XCTAssertEqual(pixel(im, o.x, o.y), PlotColor(0xFC, 0xFD, 0xBF), "the peak pixel takes the top colour")
+    }
+
+    func testCenterCropOffsetsFollowTorchvision() throws {
+        var px = [UInt8](repeating: 0, count: 7 * 5 * 3)
+        for i in 0..<35 { px[3 * i] = UInt8(i) }
+        let im = RGBImage(width: 7, height: 5, pixels: px)
+        // torchvision: top = round((5 - 2) / 2) = round(1.5) = 2, left = round((7 - 4) / 2) = 2.
+        let c = try ResidualSpectrum.centerCrop(im, width: 4, height: 2)
+        XCTAssertEqual(c.width, 4); XCTAssertEqual(c.height, 2)
+        XCTAssertEqual(c[0, 0, 0], UInt8(2 * 7 + 2))
+        // round(0.5) = 0 (to even): a 1-pixel margin splits with the extra pixel at the end.
+        XCTAssertEqual(try ResidualSpectrum.centerCrop(im, width: 6, height: 4)[0, 0, 0], 0)
+        XCTAssertThrowsError(try ResidualSpectrum.centerCrop(im, width: 8, height: 2))
+    }
+}
+
+/// A tiny deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

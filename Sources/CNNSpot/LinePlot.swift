@@ -52,13 +52,17 @@ public struct LinePlot: Sendable {
         let s = fontScale
         let finite = series.flatMap { zip($0.x, $0.y).filter { $0.0.isFinite && $0.1.isFinite } }
         let xs = finite.map(\.0), ys = finite.map(\.1)
-        let xr: ClosedRange<Double>, yr: ClosedRange<Double>, xt: NiceTicks, yt: NiceTicks
-        if let r = xRange { xr = r; xt = NiceTicks(lower: r.lowerBound, upper: r.upperBound, target: 8) } else {
+        var xr: ClosedRange<Double>, yr: ClosedRange<Double>, xt: NiceTicks, yt: NiceTicks
+        func usable(_ r: ClosedRange<Double>?) -> ClosedRange<Double>? {
+            guard let r = r, r.lowerBound.isFinite, r.upperBound.isFinite else { return nil }
+            return r.upperBound > r.lowerBound ? r : NiceTicks.expanded(lower: r.lowerBound, upper: r.upperBound).range
+        }
+        if let r = usable(xRange) { xr = r; xt = NiceTicks(lower: r.lowerBound, upper: r.upperBound, target: 8) } else {
             let lo = xs.min() ?? 0, hi = xs.max() ?? 1
             xr = hi > lo ? lo...hi : NiceTicks.expanded(lower: lo, upper: hi).range
             xt = NiceTicks(lower: xr.lowerBound, upper: xr.upperBound, target: 8)
         }
-        if let r = yRange { yr = r; yt = NiceTicks(lower: r.lowerBound, upper: r.upperBound) } else {
+        if let r = usable(yRange) { yr = r; yt = NiceTicks(lower: r.lowerBound, upper: r.upperBound) } else {
             (yr, yt) = NiceTicks.expanded(lower: ys.min() ?? 0, upper: ys.max() ?? 1)
         }
         let cap = BitmapFont.capHeight * s, line = BitmapFont.cellHeight * s

@@ -11,6 +11,7 @@ public struct NiceTicks: Sendable, Equatable {
     /// About `target` ticks covering `lower...upper`.
     public init(lower: Double, upper: Double, target: Int = 6) {
         var lo = lower, hi = upper
+        if !(hi - lo).isFinite { lo = 0; hi = 1 }   // NaN, infinite or overflowing spans
         if !(hi > lo) { let pad = lo == 0 ? 1 : abs(lo) * 0.1; lo -= pad; hi += pad }
         let raw = (hi - lo) / Double(max(target - 1, 1))
         let magnitude = pow(10, (log10(raw)).rounded(.down))
@@ -30,6 +31,9 @@ public struct NiceTicks: Sendable, Equatable {
 
     init(lower: Double, upper: Double, step: Double) {
         self.step = step
+        guard step.isFinite && step > 0 && ((upper - lower) / step).magnitude < 1000 else {
+            values = []; decimals = 0; return
+        }
         let first = (lower / step - 1e-9).rounded(.up), last = (upper / step + 1e-9).rounded(.down)
         values = stride(from: first, through: last, by: 1).map { $0 * step }.map { abs($0) < step * 1e-9 ? 0 : $0 }
         decimals = NiceTicks.decimals(for: step)

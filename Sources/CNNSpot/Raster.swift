@@ -75,12 +75,21 @@ struct CoverageMask {
         coverage[i] = max(coverage[i], Float(min(a, 1)))
     }
 
+    /// The pixel indices from `lo` to `hi` clamped to `0..<limit`; nil if none (or not finite),
+    /// so far-off coordinates never reach an `Int` conversion.
+    private func span(_ lo: Double, _ hi: Double, _ limit: Int) -> ClosedRange<Int>? {
+        guard lo.isFinite && hi.isFinite, hi >= 0, lo < Double(limit) else { return nil }
+        return Int(max(lo, 0).rounded(.down))...Int(min(hi, Double(limit - 1)).rounded(.up))
+    }
+
     /// A segment of thickness `w` with round caps, coverage from the distance to pixel centres.
     mutating func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, width w: Double) {
         let r = w / 2 + 1
         let dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy
-        for y in Int((min(y0, y1) - r).rounded(.down))...Int((max(y0, y1) + r).rounded(.up)) {
-            for x in Int((min(x0, x1) - r).rounded(.down))...Int((max(x0, x1) + r).rounded(.up)) {
+        guard let ys = span(min(y0, y1) - r, max(y0, y1) + r, height),
+              let xs = span(min(x0, x1) - r, max(x0, x1) + r, width) else { return }
+        for y in ys {
+            for x in xs {
                 let px = Double(x) + 0.5, py = Double(y) + 0.5
                 let t = len2 > 0 ? min(max(((px - x0) * dx + (py - y0) * dy) / len2, 0), 1) : 0
                 let d = hypot(px - (x0 + t * dx), py - (y0 + t * dy))
@@ -91,9 +100,10 @@ struct CoverageMask {
 
     /// A filled marker of radius `r` centred at (cx, cy), 4x4 supersampled.
     mutating func marker(_ shape: MarkerShape, _ cx: Double, _ cy: Double, radius r: Double) {
-        guard shape != .none else { return }
-        for y in Int((cy - r - 1).rounded(.down))...Int((cy + r + 1).rounded(.up)) {
-            for x in Int((cx - r - 1).rounded(.down))...Int((cx + r + 1).rounded(.up)) {
+        guard shape != .none, let ys = span(cy - r - 1, cy + r + 1, height),
+              let xs = span(cx - r - 1, cx + r + 1, width) else { return }
+        for y in ys {
+            for x in xs {
                 var hits = 0
                 for sy in 0..<4 { for sx in 0..<4 {
                     let u = Double(x) + (Double(sx) + 0.5) / 4 - cx, v = Double(y) + (Double(sy) + 0.5) / 4 - cy

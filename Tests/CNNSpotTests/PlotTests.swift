@@ -194,3 +194,28 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(spectrum.valueRange().upperBound, 1e6)
     }
 }
+
+extension LinePlotTests {
+    func testDegenerateInputsDoNotCrash() {
+        var p = LinePlot(title: "edge cases", series: [LineSeries(name: "far", x: [0, 1, 2], y: [1e300, -1e300, .infinity]),
+                                                       LineSeries(name: "flat", x: [3, 3], y: [5, 5])])
+        p.yRange = 0...1
+        XCTAssertEqual(p.render().width, p.width)
+        p.yRange = 2...2          // empty range: widened
+        p.xRange = nil
+        XCTAssertGreaterThan(p.layout().yRange.upperBound, p.layout().yRange.lowerBound)
+        XCTAssertEqual(p.render().height, p.height)
+        XCTAssertEqual(LinePlot().render().width, 860, "no series at all")
+        let tiny = Heatmap(panels: [HeatmapPanel(title: "nan", width: 1, height: 1, values: [.nan])])
+        XCTAssertGreaterThan(tiny.render().width, 0)
+    }
+}
+
+extension NiceTicksTests {
+    func testNonFiniteAndHugeRanges() {
+        XCTAssertEqual(NiceTicks(lower: .nan, upper: 1).values.count, 6)
+        XCTAssertEqual(NiceTicks(lower: -Double.greatestFiniteMagnitude, upper: .greatestFiniteMagnitude).values.count, 6)
+        let p = LinePlot(series: [LineSeries(name: "x", x: [0, 1], y: [-Double.greatestFiniteMagnitude, .greatestFiniteMagnitude])])
+        XCTAssertEqual(p.render().width, 860)
+    }
+}

@@ -7,5 +7,5 @@ struct CNNSpotCommand: ParsableCommand {
         commandName: "cnnspot",
         abstract: "Spot CNN-generated images (Wang et al., CVPR 2020) natively on a CPU.",
         version: CNNSpotVersion.string,
-        subcommands: [])
+        subcommands: [BenchCommand.self])
 }

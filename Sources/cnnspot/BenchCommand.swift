@@ -55,7 +55,7 @@ struct BenchCommand: ParsableCommand {
         let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec))
         print("# \(arch), synthetic weights, oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
               + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; load \(Self.loadAverage())")
-        print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  logit[0]")
+        print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")
         for (n, s) in try parsedCases() {
             let input = Self.benchInput(count: n * 3 * s * s)
             let t0 = Date()
@@ -63,6 +63,7 @@ struct BenchCommand: ParsableCommand {
             let first = Date().timeIntervalSince(t0) * 1e3
             for _ in 0..<max(0, warmup - 1) { logits = try network.logits(HostTensor(shape: [n, 3, s, s], data: input)) }
             var times: [Double] = []
+            let cpuStart = Self.processCPUSeconds()
             try input.withUnsafeBufferPointer { buf in
                 for _ in 0..<runs {
                     let start = DispatchTime.now().uptimeNanoseconds
@@ -70,13 +71,15 @@ struct BenchCommand: ParsableCommand {
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 }
             }
+            let cpuPerRun = (Self.processCPUSeconds() - cpuStart) / Double(runs) * 1e3
             times.sort()
             let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
             let gflops = Double(n) * network.flops(height: s, width: s) / (median / 1e3) / 1e9
             let label = "\(n)x\(s)"
             print(label.padding(toLength: 10, withPad: " ", startingAt: 0)
-                  + String(format: " %10.1f %8.1f %7.2f %8.1f %12.0f %9.0f  %.6f",
-                           median, times[0], Double(n) / (median / 1e3), gflops, Self.peakRSSMegabytes(), first, logits[0]))
+                  + String(format: " %10.1f %8.1f %7.2f %8.1f %12.0f %9.0f %11.1f  %.6f",
+                           median, times[0], Double(n) / (median / 1e3), gflops, Self.peakRSSMegabytes(), first,
+                           cpuPerRun, logits[0]))
             if implementations {
                 for (step, impl) in try network.implementations(batch: n, height: s, width: s) { print("    \(step): \(impl)") }
             }
@@ -96,6 +99,15 @@ struct BenchCommand: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// User + system CPU time of the process (all threads): the work done, which unlike wall
+    /// time hardly depends on other processes competing for the cores.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func loadAverage() -> String {

@@ -1,4 +1,5 @@
 import CNNSpotNN
+import Foundation
 import XCTest
 
 /// Errors, the plan cache, threads and kernel choice of `InferenceNetwork`.
@@ -124,5 +125,32 @@ final class InferenceBehaviourTests: XCTestCase {
         let net = try InferenceFixtures.network("resnet50")
         let macs = net.flops(height: 224, width: 224) / 2
         XCTAssertEqual(macs / 1e9, 4.09 - 0.002, accuracy: 0.01)
+    }
+
+    /// The copy-free pointer entry point gives the HostTensor result bit for bit.
+    func testPointerEntryPointMatchesHostTensor() throws {
+        let net = try resnet18()
+        let x = input(2, 36, 52)
+        let viaTensor = try net.logits(x)
+        let viaPointer = try x.data.withUnsafeBufferPointer { try net.logits($0, batch: 2, height: 36, width: 52) }
+        XCTAssertEqual(viaTensor.count, 2)
+        XCTAssertEqual(viaPointer, viaTensor)
+    }
+
+    /// One network shared by several threads: calls are serialised and each gets its own answer.
+    func testSharedNetworkFromSeveralThreads() throws {
+        let net = try resnet18()
+        let inputs = (0..<4).map { i in HostTensor(shape: [1, 3, 32 + 4 * (i % 2), 40], data: (0..<(3 * (32 + 4 * (i % 2)) * 40)).map { Float(sin(0.1 * Double($0 + 97 * i))) }) }
+        let serial = try inputs.map { try net.logits($0) }
+        net.clearPlanCache()
+        let results = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: inputs.count)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            results[i] = (try? net.logits(inputs[i])) ?? []
+        }
+        for i in 0..<inputs.count {
+            XCTAssertEqual(results[i], serial[i], "input \(i)")
+        }
     }
 }

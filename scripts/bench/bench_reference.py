@@ -98,14 +98,16 @@ def run_child(framework, n, h, w, threads, runs, warmup):
     for _ in range(warmup):
         y = f()
     times = []
+    cpu0 = time.process_time()
     for _ in range(runs):
         t0 = time.perf_counter()
         y = f()
         times.append(time.perf_counter() - t0)
+    cpu_ms = 1e3 * (time.process_time() - cpu0) / runs
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {"framework": framework, "n": n, "h": h, "w": w, "threads": threads,
             "median_ms": 1e3 * statistics.median(times), "min_ms": 1e3 * min(times),
-            "peak_rss_mb": rss_mb, "first_logit": float(y.reshape(-1)[0])}
+            "peak_rss_mb": rss_mb, "cpu_ms": cpu_ms, "first_logit": float(y.reshape(-1)[0])}
 
 
 def main():
@@ -124,7 +126,7 @@ def main():
     if "ort" in a.frameworks:
         export_onnx()
     print(f"# load: {os.getloadavg()}")
-    print(f"{'framework':8} {'case':>10} {'median ms':>10} {'min ms':>9} {'img/s':>7} {'GFLOP/s':>8} {'RSS MB':>7}  logit[0]")
+    print(f"{'framework':8} {'case':>10} {'median ms':>10} {'min ms':>9} {'img/s':>7} {'GFLOP/s':>8} {'RSS MB':>7} {'CPU ms/run':>10}  logit[0]")
     for case in a.cases.split(","):
         n, s = case.split("x")
         n, s = int(n), int(s)
@@ -138,7 +140,7 @@ def main():
             r = json.loads(out.stdout.strip().splitlines()[-1])
             gflops = n * conv_fc_gflop(s, s) / (r["median_ms"] / 1e3)
             print(f"{fw:8} {case:>10} {r['median_ms']:10.1f} {r['min_ms']:9.1f} "
-                  f"{n / (r['median_ms'] / 1e3):7.2f} {gflops:8.1f} {r['peak_rss_mb']:7.0f}  {r['first_logit']:.6f}",
+                  f"{n / (r['median_ms'] / 1e3):7.2f} {gflops:8.1f} {r['peak_rss_mb']:7.0f} {r['cpu_ms']:10.1f}  {r['first_logit']:.6f}",
                   flush=True)
     print(f"# load: {os.getloadavg()}")
 

@@ -115,6 +115,13 @@ public final class InferenceNetwork {
         return convs.reduce(fc.weights.byteCount + fc.bias.byteCount) { $0 + $1.weights.byteCount + $1.bias.byteCount }
     }
 
+    /// Drops every cached plan (their activation buffers); weights stay.
+    public func clearPlanCache() {
+        lock.lock()
+        plans.removeAll()
+        lock.unlock()
+    }
+
     // Caller holds `lock`.
     private func plan(_ key: InferencePlan.Key) throws -> InferencePlan {
         if let i = plans.firstIndex(where: { $0.key == key }) {

@@ -38,9 +38,9 @@ public func gaussianBlurInPlace(_ image: inout RGBImage, sigma: Double) throws {
     guard sigma > 1e-15, image.width > 0, image.height > 0 else { return }
     let weights = gaussianKernel1D(sigma: sigma)
     let radius = weights.count / 2
-    var tmp = [Double](repeating: 0, count: max(image.width * 3, (image.width + 2 * radius) * 3))
-    blurColumns(&image, weights: weights, radius: radius, acc: &tmp)
-    blurRows(&image, weights: weights, radius: radius, line: &tmp)
+    var line = [Double](repeating: 0, count: image.width * 3)
+    blurColumns(&image, weights: weights, radius: radius, line: &line)
+    blurRows(&image, weights: weights, radius: radius, line: &line)
 }
 
 /// SciPy's `_gaussian_kernel1d(sigma, 0, radius)`: `2 * radius + 1` float64 weights summing to 1
@@ -100,28 +100,60 @@ func numpyPairwiseSum(_ a: ArraySlice<Double>) -> Double {
     v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))
 }
 
-/// Pass 1, axis 0: each output byte reads its column. Rows are processed whole (3W values)
-/// so the inner loops run over contiguous memory; per pixel the summation order is SciPy's.
-private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int, acc: inout [Double]) {
+/// `acc[i] += (lo_t[i] + hi_t[i]) * w_t` for the taps `t` in `taps` (farthest first), over
+/// `n` contiguous values. Taps are applied four per sweep to cut accumulator traffic; each
+/// element still receives them one after another in SciPy's order, with separate multiply and
+/// add (Swift never fuses them), so the result is bit-identical to a one-tap-per-sweep loop.
+@inline(__always)
+private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius: Int,
+                            weights w: UnsafeBufferPointer<Double>,
+                            lo: (Int) -> UnsafePointer<Double>, hi: (Int) -> UnsafePointer<Double>) {
+    var j = -radius
+    while j + 4 <= 0 {
+        let l1 = lo(j), h1 = hi(j), w1 = w[radius + j]
+        let l2 = lo(j + 1), h2 = hi(j + 1), w2 = w[radius + j + 1]
+        let l3 = lo(j + 2), h3 = hi(j + 2), w3 = w[radius + j + 2]
+        let l4 = lo(j + 3), h4 = hi(j + 3), w4 = w[radius + j + 3]
+        for i in 0..<n {
+            var a = acc[i]
+            a += (l1[i] + h1[i]) * w1
+            a += (l2[i] + h2[i]) * w2
+            a += (l3[i] + h3[i]) * w3
+            a += (l4[i] + h4[i]) * w4
+            acc[i] = a
+        }
+        j += 4
+    }
+    while j < 0 {
+        let l = lo(j), h = hi(j), wj = w[radius + j]
+        for i in 0..<n { acc[i] += (l[i] + h[i]) * wj }
+        j += 1
+    }
+}
+
+/// Pass 1, axis 0: each output byte reads its column. The channel plane is converted to
+/// float64 once; rows are processed whole (3W values, contiguous, vectorised).
+private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double]) {
     let h = image.height, rowLen = image.width * 3
-    let src = image.pixels
     let rows = (0..<(h + 2 * radius)).map { reflectIndex($0 - radius, h) }
-    src.withUnsafeBufferPointer { s in
-        image.pixels.withUnsafeMutableBufferPointer { d in
-            acc.withUnsafeMutableBufferPointer { a in
+    var plane = [Double](repeating: 0, count: h * rowLen)
+    image.pixels.withUnsafeMutableBufferPointer { d in
+        plane.withUnsafeMutableBufferPointer { p in
+            line.withUnsafeMutableBufferPointer { a in
                 weights.withUnsafeBufferPointer { w in
-                    let w0 = w[radius]
-                    for y in 0..<h {
-                        let centre = rows[y + radius] * rowLen
-                        for i in 0..<rowLen { a[i] = Double(s[centre + i]) * w0 }
-                        for j in stride(from: -radius, to: 0, by: 1) {
-                            let lo = rows[y + radius + j] * rowLen
-                            let hi = rows[y + radius - j] * rowLen
-                            let wj = w[radius + j]
-                            for i in 0..<rowLen { a[i] += (Double(s[lo + i]) + Double(s[hi + i])) * wj }
+                    rows.withUnsafeBufferPointer { rowIndex in
+                        let pp = p.baseAddress!, ap = a.baseAddress!, dp = d.baseAddress!
+                        for i in 0..<(h * rowLen) { pp[i] = Double(dp[i]) }
+                        let w0 = w[radius]
+                        for y in 0..<h {
+                            let centre = pp + rowIndex[y + radius] * rowLen
+                            for i in 0..<rowLen { ap[i] = centre[i] * w0 }
+                            accumulateTaps(ap, n: rowLen, radius: radius, weights: w,
+                                           lo: { UnsafePointer(pp + rowIndex[y + radius + $0] * rowLen) },
+                                           hi: { UnsafePointer(pp + rowIndex[y + radius - $0] * rowLen) })
+                            let o = dp + y * rowLen
+                            for i in 0..<rowLen { o[i] = truncateToUInt8(ap[i]) }
                         }
-                        let o = y * rowLen
-                        for i in 0..<rowLen { d[o + i] = truncateToUInt8(a[i]) }
                     }
                 }
             }
@@ -129,29 +161,31 @@ private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int
     }
 }
 
-/// Pass 2, axis 1: each row is copied into a reflect-padded float64 line, then filtered.
+/// Pass 2, axis 1: each row is copied into a reflect-padded float64 line, then filtered across
+/// the whole row (neighbours are 3 values apart: interleaved RGB).
 private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double]) {
-    let w = image.width, h = image.height
+    let w = image.width, h = image.height, rowLen = w * 3
     let cols = (0..<(w + 2 * radius)).map { reflectIndex($0 - radius, w) }
+    var padded = [Double](repeating: 0, count: (w + 2 * radius) * 3)
     image.pixels.withUnsafeMutableBufferPointer { px in
-        line.withUnsafeMutableBufferPointer { l in
-            weights.withUnsafeBufferPointer { k in
-                let w0 = k[radius]
-                for y in 0..<h {
-                    let row = y * w * 3
-                    for p in 0..<cols.count {
-                        let s = row + cols[p] * 3
-                        l[p * 3] = Double(px[s]); l[p * 3 + 1] = Double(px[s + 1]); l[p * 3 + 2] = Double(px[s + 2])
-                    }
-                    for i in 0..<(w * 3) {
-                        let c = i + radius * 3
-                        var acc = l[c] * w0
-                        var j = -radius
-                        while j < 0 {
-                            acc += (l[c + j * 3] + l[c - j * 3]) * k[radius + j]
-                            j += 1
+        padded.withUnsafeMutableBufferPointer { l in
+            line.withUnsafeMutableBufferPointer { a in
+                weights.withUnsafeBufferPointer { k in
+                    cols.withUnsafeBufferPointer { colIndex in
+                        let w0 = k[radius]
+                        let lp = l.baseAddress!, ap = a.baseAddress!
+                        for y in 0..<h {
+                            let row = px.baseAddress! + y * rowLen
+                            for p in 0..<colIndex.count {
+                                let s = row + colIndex[p] * 3
+                                lp[p * 3] = Double(s[0]); lp[p * 3 + 1] = Double(s[1]); lp[p * 3 + 2] = Double(s[2])
+                            }
+                            let centre = lp + radius * 3
+                            for i in 0..<rowLen { ap[i] = centre[i] * w0 }
+                            accumulateTaps(ap, n: rowLen, radius: radius, weights: k,
+                                           lo: { UnsafePointer(centre + $0 * 3) }, hi: { UnsafePointer(centre - $0 * 3) })
+                            for i in 0..<rowLen { row[i] = truncateToUInt8(ap[i]) }
                         }
-                        px[row + i] = truncateToUInt8(acc)
                     }
                 }
             }

@@ -14,5 +14,6 @@ struct CNNSpotCommand: ParsableCommand {
             ConvertCommand.self,
             InfoCommand.self,
             BenchCommand.self,
+            BenchPipelineCommand.self,
         ])
 }

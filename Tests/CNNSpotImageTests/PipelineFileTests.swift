@@ -18,7 +18,7 @@ final class PipelineFileTests: XCTestCase {
             opts.loadSize = o["loadSize"] as? Int
             opts.interpolations = try XCTUnwrap(o["rz_interp"] as? [String]).compactMap(Interpolation.init(rawValue:))
             opts.blurProb = try XCTUnwrap(o["blur_prob"] as? Double)
-            opts.blurSigma = try XCTUnwrap(o["blur_sig"] as? [Double])
+            opts.blurSigma = try XCTUnwrap(o["blur_sig"] as? [String]).compactMap(Double.init)
             opts.jpegProb = try XCTUnwrap(o["jpg_prob"] as? Double)
             opts.jpegMethods = try XCTUnwrap(o["jpg_method"] as? [String]).compactMap(JPEGMethod.init(rawValue:))
             opts.jpegQualities = try XCTUnwrap(o["jpg_qual"] as? [Int])

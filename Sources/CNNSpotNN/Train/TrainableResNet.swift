@@ -46,7 +46,7 @@ public final class TrainableResNet {
         namedBatchNorms = bns
         parameterIndex = Dictionary(uniqueKeysWithValues: params)
         precondition(namedParameters.map(\.key) == spec.parameterKeys, "TrainableResNet: parameter order differs from ResNetSpec")
-        var rng = SeededRandom(seed: seed)
+        var rng = InitRandom(seed: seed)
         initialiseWeights(&rng)
     }
 

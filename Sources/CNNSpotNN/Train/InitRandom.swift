@@ -2,7 +2,7 @@ import Foundation
 
 /// A small deterministic generator (SplitMix64) for weight initialisation: the same seed gives
 /// the same model on every machine. Distributions, not values, match PyTorch's initialisers.
-public struct SeededRandom: RandomNumberGenerator {
+public struct InitRandom: RandomNumberGenerator {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
 

@@ -48,6 +48,7 @@ int cnnspot_png_encode_rgb(const uint8_t *rgb, int32_t width, int32_t height,
         return cnnspot_fail(msg, CNNSPOT_ERR_CORRUPT, "%s", ctx.message);
     }
     png_set_write_fn(png, &ctx, png_write_fn, png_flush_fn);
+    png_set_user_limits(png, 0x7fffffffu, 0x7fffffffu); /* as the decoder: PNG's own maximum */
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);

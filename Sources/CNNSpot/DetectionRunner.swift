@@ -13,29 +13,23 @@ public final class DetectionRunner {
     }
 
     public let model: LogitModel
-    public let preprocessing: TestTimePreprocessing
     public let threshold: Double
+    public let normalization: TensorNormalization
     public var batchSize = 16
     public var decodeThreads = 2
     /// The network downsamples 32x; smaller inputs are refused with a clear error.
     public static let minimumSide = 32
 
-    private let decode: (String) throws -> Loaded
-    /// Writes `image` (after preprocessing) as normalised CHW floats into the pointer.
-    private let toTensor: (RGBImage, TestTimePreprocessing, UnsafeMutablePointer<Float>) -> Void
-    /// The (width, height) `toTensor` produces for an image of the given size.
-    private let outputSize: (Int, Int, TestTimePreprocessing) -> (Int, Int)
+    /// Reads one input and applies the test-time preprocessing (e.g. a center crop); runs on
+    /// worker threads, so it must be thread-safe. The image it returns is what gets scored.
+    private let load: (String) throws -> Loaded
 
-    public init(model: LogitModel, preprocessing: TestTimePreprocessing, threshold: Double,
-                decode: @escaping (String) throws -> Loaded,
-                outputSize: @escaping (Int, Int, TestTimePreprocessing) -> (Int, Int),
-                toTensor: @escaping (RGBImage, TestTimePreprocessing, UnsafeMutablePointer<Float>) -> Void) {
+    public init(model: LogitModel, threshold: Double, normalization: TensorNormalization = .imageNet,
+                load: @escaping (String) throws -> Loaded) {
         self.model = model
-        self.preprocessing = preprocessing
         self.threshold = threshold
-        self.decode = decode
-        self.outputSize = outputSize
-        self.toTensor = toTensor
+        self.normalization = normalization
+        self.load = load
     }
 
     /// Scores `paths`, calling `emit` with each record in input order as soon as its chunk
@@ -45,14 +39,14 @@ public final class DetectionRunner {
         let chunks = (paths.count + chunk - 1) / chunk
         let prefetch = OrderedPrefetcher<[Result<Loaded, Error>]>(
             count: chunks, workers: 1, depth: 2
-        ) { [decode, decodeThreads] c in
+        ) { [load, decodeThreads] c in
             let slice = Array(paths[(c * chunk)..<min(paths.count, (c + 1) * chunk)])
             var out = [Result<Loaded, Error>?](repeating: nil, count: slice.count)
             let lock = NSLock()
             DispatchQueue.concurrentPerform(iterations: min(decodeThreads, slice.count)) { w in
                 var i = w
                 while i < slice.count {
-                    let r = Result { try decode(slice[i]) }
+                    let r = Result { try load(slice[i]) }
                     lock.lock(); out[i] = r; lock.unlock()
                     i += decodeThreads
                 }
@@ -83,8 +77,7 @@ public final class DetectionRunner {
                     records[i].error = "image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
                     continue
                 }
-                let (w, h) = outputSize(l.image.width, l.image.height, preprocessing)
-                let key = "\(w)x\(h)"
+                let key = "\(l.image.width)x\(l.image.height)"
                 if groups[key] == nil { groupOrder.append(key) }
                 groups[key, default: []].append(i)
             }
@@ -94,15 +87,12 @@ public final class DetectionRunner {
             for start in stride(from: 0, to: members.count, by: batchSize) {
                 let batch = Array(members[start..<min(members.count, start + batchSize)])
                 guard case .success(let first) = loaded[batch[0]] else { continue }
-                let (w, h) = outputSize(first.image.width, first.image.height, preprocessing)
-                let per = 3 * w * h
-                var data = [Float](repeating: 0, count: per * batch.count)
-                data.withUnsafeMutableBufferPointer { buf in
-                    for (n, i) in batch.enumerated() {
-                        if case .success(let l) = loaded[i] { toTensor(l.image, preprocessing, buf.baseAddress! + n * per) }
-                    }
-                }
+                let (w, h) = (first.image.width, first.image.height)
+                var data = [Float](repeating: 0, count: 3 * w * h * batch.count)
                 do {
+                    for (n, i) in batch.enumerated() {
+                        if case .success(let l) = loaded[i] { try normalization.write(l.image, into: &data, index: n) }
+                    }
                     let logits = try model.logits(HostTensor(shape: [batch.count, 3, h, w], data: data))
                     for (n, i) in batch.enumerated() {
                         let z = Double(logits[n])

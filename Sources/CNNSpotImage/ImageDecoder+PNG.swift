@@ -11,7 +11,7 @@ extension ImageDecoder {
     /// | grey 8 | "L" | grey |
     /// | grey 16 | "I;16" | min(value, 255): Pillow's I;16 -> RGB clips, it does not scale |
     /// | RGB 8, 16 | "RGB" ("RGB;16B") | high byte |
-    /// | palette 1-8 | "P" | palette entry; indices past PLTE get Pillow's default grey ramp |
+    /// | palette 1-8 | "P" | palette entry; indices past PLTE are black |
     /// | grey+alpha 8, 16 | "LA", "RGBA" ("LA;16B") | grey high byte, alpha dropped |
     /// | RGBA 8, 16 | "RGBA" | high bytes, alpha dropped |
     ///

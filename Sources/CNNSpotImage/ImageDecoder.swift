@@ -45,6 +45,11 @@ public enum ImageDecoder {
 
     /// Reads at most `limit` bytes; a longer file is refused without reading it whole.
     static func readFile(path: String, limit: Int) throws -> [UInt8] {
+        // Cheap refusal from the directory entry; the bounded read below still guards against
+        // a file that grows or a size the file system misreports.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
+            throw ImageError(file: path, reason: .fileTooLarge(bytes: size, limit: limit), detail: "")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ImageError(file: path, reason: .io, detail: exists ? "cannot open for reading" : "no such file")

@@ -52,6 +52,9 @@ enum PillowConvert {
     /// 16-bit big-endian) to RGB per the table on `ImageDecoder.decodePNG`. Returns the image
     /// and Pillow's mode name, or nil for a colour type / depth pair PNG does not allow.
     static func pngToRGB(_ raw: [UInt8], layout: PNGSampleLayout) -> (image: RGBImage, mode: String)? {
+        if layout.colorType == 2, layout.bitDepth == 8, raw.count == layout.width * layout.height * 3 {
+            return (RGBImage(width: layout.width, height: layout.height, pixels: raw), "RGB") // already RGB
+        }
         let n = layout.width * layout.height
         let depth = layout.bitDepth
         let wide = depth == 16
@@ -77,10 +80,9 @@ enum PillowConvert {
             map(raw, into: &out, count: n, stride: 3 * b) { s, i in (s[i], s[i + b], s[i + 2 * b]) }
         case (3, 1), (3, 2), (3, 4), (3, 8):
             mode = "P"
-            // Pillow's palette starts as a grey ramp (ImagingPaletteNew) and PLTE overwrites
-            // its first entries, so an index past PLTE reads as grey.
+            // An index past the PLTE entries reads as black in Pillow 13 (its palette is
+            // zero-filled beyond the entries PLTE gives; png_pal*_short fixtures check this).
             var table = [UInt8](repeating: 0, count: 256 * 3)
-            for i in 0..<256 { table[3 * i] = UInt8(i); table[3 * i + 1] = UInt8(i); table[3 * i + 2] = UInt8(i) }
             for i in 0..<min(layout.palette.count, 768) { table[i] = layout.palette[i] }
             table.withUnsafeBufferPointer { t in
                 map(raw, into: &out, count: n, stride: 1) { s, i in

@@ -7,5 +7,13 @@ struct CNNSpotCommand: ParsableCommand {
         commandName: "cnnspot",
         abstract: "Spot CNN-generated images (Wang et al., CVPR 2020) natively on a CPU.",
         version: CNNSpotVersion.string,
-        subcommands: [TransformCommand.self, BenchPipelineCommand.self])
+        // One per line, so branches adding commands merge cleanly.
+        subcommands: [
+            DetectCommand.self,
+            TransformCommand.self,
+            ConvertCommand.self,
+            InfoCommand.self,
+            BenchCommand.self,
+            BenchPipelineCommand.self,
+        ])
 }

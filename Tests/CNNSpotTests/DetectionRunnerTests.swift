@@ -32,14 +32,10 @@ final class DetectionRunnerTests: XCTestCase {
         table["tiny"] = image(16, 40, value: 1)
         paths.insert("tiny", at: 20)
         let model = MeanModel()
-        let runner = DetectionRunner(
-            model: model, preprocessing: TestTimePreprocessing(), threshold: 0.5,
-            decode: { p in
-                guard let im = table[p] else { throw Missing(description: "\(p): not a PNG file") }
-                return .init(image: im, format: "png")
-            },
-            outputSize: { w, h, _ in (w, h) },
-            toTensor: { im, _, out in for i in 0..<im.pixels.count { out[i] = Float(im.pixels[i]) / 255 } })
+        let runner = DetectionRunner(model: model, threshold: 0.5, normalization: .unit) { p in
+            guard let im = table[p] else { throw Missing(description: "\(p): not a PNG file") }
+            return .init(image: im, format: "png")
+        }
         runner.batchSize = 4
         var records: [DetectionRecord] = []
         runner.run(paths) { records.append($0) }
@@ -50,7 +46,7 @@ final class DetectionRunnerTests: XCTestCase {
         XCTAssertTrue(records[20].error?.contains("16x40") ?? false, records[20].error ?? "nil")
         for r in records where r.path.hasPrefix("img") {
             let i = Int(r.path.dropFirst(3))!
-            let expected = Double(Float(UInt8(i * 5)) / 255)
+            let expected = Double(UInt8(i * 5)) / 255
             XCTAssertEqual(r.logit!, expected, accuracy: 1e-4, r.path)  // Float sums in MeanModel
             XCTAssertEqual(r.probability!, 1 / (1 + exp(-r.logit!)), accuracy: 1e-12)
             XCTAssertEqual(r.label, r.probability! > 0.5 ? "fake" : "real")
@@ -76,9 +72,7 @@ final class DetectionRunnerTests: XCTestCase {
             }
         }
         let images = ["a": image(40, 40, value: 0), "b": image(40, 50, value: 0), "c": image(40, 40, value: 0)]
-        let runner = DetectionRunner(model: Failing(), preprocessing: TestTimePreprocessing(), threshold: 0.5,
-                                     decode: { .init(image: images[$0]!, format: "png") },
-                                     outputSize: { w, h, _ in (w, h) }, toTensor: { _, _, _ in })
+        let runner = DetectionRunner(model: Failing(), threshold: 0.5) { .init(image: images[$0]!, format: "png") }
         var records: [DetectionRecord] = []
         runner.run(["a", "b", "c"]) { records.append($0) }
         XCTAssertEqual(records.map { $0.error == nil }, [true, false, true])

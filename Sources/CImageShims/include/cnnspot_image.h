@@ -72,7 +72,10 @@ int cnnspot_png_read_info(const uint8_t *data, size_t size, cnnspot_png_info *in
 
 /* Raw samples, de-interlaced, HWC, no colour transform. Bit depths below 8 are unpacked to one
    byte per sample without scaling (values 0..2^depth-1); 16-bit samples are two bytes,
-   big-endian as in the file. `out_capacity` = width*height*channels*(depth==16 ? 2 : 1). */
+   big-endian as in the file. `out_capacity` = width*height*channels*(depth==16 ? 2 : 1).
+   Damage is judged as Pillow judges it: CRCs of the chunks before the first IDAT must match,
+   IDAT and later CRCs are not checked, and the data may end anywhere after the last row's
+   pixel data (zlib trailer, CRC, IEND missing); an earlier end is CNNSPOT_ERR_TRUNCATED. */
 int cnnspot_png_decode_raw(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity,
                            char *msg);
 

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A detector ready to score images: the network (compiled for inference), what it was
+/// loaded from, and its decision threshold.
+public final class Detector {
+    public let network: InferenceNetwork
+    public let spec: ResNetSpec
+    public let modelPath: String
+    /// The checkpoint's calibrated threshold (safetensors metadata `threshold`), or 0.5.
+    public let threshold: Double
+    public let metadata: [String: String]
+    public let format: String
+
+    public init(network: InferenceNetwork, modelPath: String, threshold: Double, metadata: [String: String], format: String) {
+        self.network = network
+        self.spec = network.spec
+        self.modelPath = modelPath
+        self.threshold = threshold
+        self.metadata = metadata
+        self.format = format
+    }
+
+    /// Loads a `.pth` (zip or legacy PyTorch format, CNNDetection's `{'model': ...}` or a bare
+    /// state dict, `module.` prefixes stripped) or a `.safetensors` file. With `strict`, any
+    /// missing, unexpected or mis-shaped key is an error listing them by name; otherwise extra
+    /// keys are ignored (missing ones are still an error: there is nothing to run without them).
+    public static func load(path: String, strict: Bool = true) throws -> Detector {
+        let checkpoint = try Checkpoint.load(path: path)
+        let (spec, stateDict) = try stateDict(from: checkpoint, file: path, strict: strict)
+        let network = try InferenceNetwork(spec: spec, stateDict: stateDict)
+        var threshold = 0.5
+        if let t = checkpoint.metadata[CNNSpotMetadata.threshold] {
+            guard let v = Double(t), v > 0, v < 1 else {
+                throw ModelLoadError(file: path, problems: ["metadata threshold '\(t)' is not a probability in (0, 1)"])
+            }
+            threshold = v
+        }
+        return Detector(network: network, modelPath: path, threshold: threshold,
+                        metadata: checkpoint.metadata, format: checkpoint.format.rawValue)
+    }
+
+    /// The model's float state dict and the ResNet it describes.
+    public static func stateDict(from checkpoint: LoadedCheckpoint, file: String, strict: Bool) throws -> (ResNetSpec, StateDict) {
+        let entries = try checkpoint.floatStateDict(stripModulePrefix: true)
+        var shapes: [String: [Int]] = [:]
+        var dict: StateDict = [:]
+        for e in entries {
+            shapes[e.key] = e.shape
+            dict[e.key] = HostTensor(shape: e.shape, data: e.values)
+        }
+        let spec = try ResNetSpec(inferringFrom: shapes, file: file)
+        var problems = spec.mismatches(shapes)
+        if !strict { problems.removeAll { $0.hasPrefix("unexpected key") } }
+        if !problems.isEmpty { throw ModelLoadError(file: file, problems: problems) }
+        return (spec, dict)
+    }
+
+    /// A runner scoring files with this detector.
+    public func runner(preprocessing: TestTimePreprocessing, threshold: Double? = nil,
+                       decodeOptions: DecodeOptions = .default) -> DetectionRunner {
+        DetectionRunner(model: network, threshold: threshold ?? self.threshold) { path in
+            let decoded = try ImageDecoder.decode(path: path, options: decodeOptions)
+            return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue)
+        }
+    }
+
+    /// The manifest entry for this model (hashes the file).
+    public func manifestInfo() throws -> RunManifest.ModelInfo {
+        RunManifest.ModelInfo(path: modelPath, sha256: try RunManifest.fileSHA256(modelPath),
+                              architecture: spec.architecture.rawValue)
+    }
+}

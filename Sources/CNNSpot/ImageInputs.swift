@@ -1,0 +1,200 @@
+import Foundation
+
+/// One result of expanding the command-line inputs: an image path, or an input that could not
+/// be used (kept in order so a batch reports it and goes on with the rest).
+public enum InputItem: Equatable, Sendable {
+    case image(String)
+    case failure(input: String, reason: String)
+
+    public var path: String? { if case .image(let p) = self { return p } else { return nil } }
+}
+
+/// Turns command-line arguments into image paths.
+///
+/// - a file: used as is, whatever its extension (the user named it);
+/// - a folder: every image below it (recursive; hidden files and folders skipped; symbolic links
+///   followed, each folder visited once so link loops end), sorted by path;
+/// - a glob (`*`, `?`, `[...]` within a name, `**` for any number of folders; hidden names only
+///   match a pattern that starts with `.`): matched files that are images, and matched folders
+///   expanded as above, sorted;
+/// - `@list.txt`: one input per line (file, folder or glob); relative lines are relative to the
+///   list's own folder; blank lines and lines starting with `#` are skipped;
+/// - `-`: the same, one input per line read from standard input, relative to the working folder.
+///
+/// Images are the extensions in `extensions` (case-insensitive). Order: arguments in order, each
+/// one's expansion sorted; an image reached twice (by any path, links resolved) is kept once,
+/// at its first place. A missing input becomes `.failure`, never a thrown error.
+public struct ImageInputs {
+    /// Extensions the codecs read: PNG, JPEG, WebP, BMP.
+    public static let defaultExtensions: Set<String> = ["png", "jpg", "jpeg", "webp", "bmp"]
+
+    public var extensions: Set<String>
+    /// Folder nesting searched at most (below a folder input or a `**`).
+    public var maxDepth: Int
+    /// Images returned at most; the excess is reported as a failure.
+    public var maxImages: Int
+    /// Largest `@list` file read (bytes).
+    public var maxListBytes: Int
+
+    public init(extensions: Set<String> = ImageInputs.defaultExtensions, maxDepth: Int = 64,
+                maxImages: Int = 10_000_000, maxListBytes: Int = 64 << 20) {
+        self.extensions = Set(extensions.map { $0.lowercased() })
+        self.maxDepth = maxDepth; self.maxImages = maxImages; self.maxListBytes = maxListBytes
+    }
+
+    /// Expands `arguments`; `standardInput` supplies lines for `-` (nil at end of input).
+    public func expand(_ arguments: [String], standardInput: () -> String? = { readLine(strippingNewline: true) }) -> [InputItem] {
+        var out = Collector(limit: maxImages)
+        for argument in arguments {
+            if argument == "-" {
+                var lines: [String] = []
+                while let line = standardInput() {
+                    lines.append(line)
+                    if lines.count > maxImages { break }
+                }
+                for line in ImageInputs.entries(lines) { expandOne(line, into: &out) }
+            } else if argument.hasPrefix("@") && argument.count > 1 {
+                expandList(String(argument.dropFirst()), into: &out)
+            } else {
+                expandOne(argument, into: &out)
+            }
+        }
+        return out.items
+    }
+
+    private var tree: FileTree { FileTree(extensions: extensions, maxDepth: maxDepth, maxFiles: maxImages) }
+
+    private func expandList(_ listPath: String, into out: inout Collector) {
+        let input = "@" + listPath
+        let size = (try? FileManager.default.attributesOfItem(atPath: listPath)[.size] as? Int) ?? nil
+        guard FileTree.kind(listPath) == .file, let bytes = size else {
+            return out.fail(input, "list file not found")
+        }
+        guard bytes <= maxListBytes else { return out.fail(input, "list file is \(bytes) bytes, limit \(maxListBytes)") }
+        guard let data = FileManager.default.contents(atPath: listPath), let text = String(data: data, encoding: .utf8) else {
+            return out.fail(input, "list file is unreadable or not UTF-8 text")
+        }
+        let base = (listPath as NSString).deletingLastPathComponent
+        for line in ImageInputs.entries(text.components(separatedBy: .newlines)) {
+            if line.hasPrefix("@") || line == "-" {
+                out.fail(line, "a list inside \(input) cannot name another list or stdin")
+                continue
+            }
+            expandOne(line.hasPrefix("/") ? line : FileTree.join(base, line), into: &out)
+        }
+    }
+
+    /// Non-empty, non-comment lines with surrounding whitespace (and `\r`) removed.
+    static func entries(_ lines: [String]) -> [String] {
+        lines.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    private func expandOne(_ input: String, into out: inout Collector) {
+        switch FileTree.kind(input) {
+        case .file: return out.add(input)
+        case .directory:
+            let (files, problems) = tree.images(under: input)
+            problems.forEach { out.fail(input, $0) }
+            if files.isEmpty && problems.isEmpty { return out.fail(input, "folder holds no image (\(extensionList))") }
+            files.forEach { out.add($0) }
+        case .brokenLink: return out.fail(input, "broken symbolic link")
+        case .missing:
+            guard GlobPattern.hasWildcards(input) else { return out.fail(input, "no such file or folder") }
+            let matches = glob(input)
+            var any = false
+            for m in matches {
+                switch FileTree.kind(m) {
+                case .file where tree.isImage(m): out.add(m); any = true
+                case .directory:
+                    let (files, problems) = tree.images(under: m)
+                    problems.forEach { out.fail(input, $0) }
+                    files.forEach { out.add($0) }
+                    any = any || !files.isEmpty
+                default: continue
+                }
+            }
+            if !any { out.fail(input, "no image matches the pattern") }
+        }
+    }
+
+    private var extensionList: String { extensions.sorted().map { "." + $0 }.joined(separator: " ") }
+
+    /// Paths matching a pattern, sorted. Component by component from the pattern's literal start.
+    func glob(_ pattern: String) -> [String] {
+        let absolute = pattern.hasPrefix("/")
+        let parts = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var current: [String] = [absolute ? "/" : ""]
+        for (index, part) in parts.enumerated() {
+            let last = index == parts.count - 1
+            var next: [String] = []
+            for base in current {
+                let dir = base.isEmpty ? "." : base
+                if part == "**" {
+                    // Zero or more folders: the base itself and every visible folder below it.
+                    next.append(base)
+                    next += subfolders(of: dir).map { FileTree.join(base, String($0.dropFirst(dir.count + 1))) }
+                } else if GlobPattern.hasWildcards(part) {
+                    let g = GlobPattern(part)
+                    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                        .filter { (!$0.hasPrefix(".") || part.hasPrefix(".")) && g.matches($0) }
+                    next += names.map { FileTree.join(base, $0) }
+                } else {
+                    let p = FileTree.join(base, part)
+                    if last || FileTree.kind(p) == .directory { next.append(p) }
+                }
+            }
+            if !last { next = next.filter { FileTree.kind($0.isEmpty ? "." : $0) == .directory } }
+            current = next
+            if current.count > maxImages { break }
+        }
+        let found = current.filter { !$0.isEmpty && FileTree.kind($0) != .missing }
+        return Array(Set(found)).sorted(by: FileTree.byteOrder)
+    }
+
+    /// Every visible folder below `dir` (paths start with `dir/`), each resolved folder once.
+    private func subfolders(of dir: String) -> [String] {
+        var out: [String] = []
+        var visited = Set<String>()
+        func walk(_ d: String, depth: Int) {
+            guard depth < maxDepth, let real = FileTree.resolved(d), visited.insert(real).inserted else { return }
+            for name in FileTree.children(d) {
+                let p = d + "/" + name
+                if FileTree.kind(p) == .directory {
+                    if let r = FileTree.resolved(p), visited.contains(r) { continue }
+                    out.append(p)
+                    walk(p, depth: depth + 1)
+                }
+            }
+        }
+        walk(dir, depth: 0)
+        return out
+    }
+}
+
+/// Accumulates items in order, dropping images already seen (by resolved path).
+private struct Collector {
+    var items: [InputItem] = []
+    var seen = Set<String>()
+    var failures = Set<InputItem>()
+    var images = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func add(_ path: String) {
+        let key = FileTree.resolved(path) ?? path
+        guard seen.insert(key).inserted else { return }
+        guard images < limit else {
+            return fail("(all inputs)", "more than \(limit) images: the rest is ignored")
+        }
+        images += 1
+        items.append(.image(path))
+    }
+
+    mutating func fail(_ input: String, _ reason: String) {
+        let item = InputItem.failure(input: input, reason: reason)
+        if failures.insert(item).inserted { items.append(item) }
+    }
+}
+
+extension InputItem: Hashable {}

@@ -1,0 +1,28 @@
+/// Bounds applied to untrusted checkpoint files. A forged header can never make the reader
+/// allocate more than these limits allow (storages must also fit inside the file).
+public struct CheckpointLimits: Sendable, Equatable {
+    /// Largest accepted file (default 2 GiB).
+    public var maxFileBytes: Int
+    /// Largest pickle stream (`data.pkl` or the legacy object pickle).
+    public var maxPickleBytes: Int
+    /// Most values on the pickle stack at once.
+    public var maxStackSize: Int
+    /// Most memo entries.
+    public var maxMemoSize: Int
+    /// Deepest nesting of MARKs and of containers in the result.
+    public var maxDepth: Int
+    /// Largest safetensors JSON header (the reference implementation uses 100 MB).
+    public var maxSafeTensorsHeaderBytes: Int
+
+    public init(maxFileBytes: Int = 2 << 30, maxPickleBytes: Int = 256 << 20, maxStackSize: Int = 1 << 20,
+                maxMemoSize: Int = 1 << 22, maxDepth: Int = 100, maxSafeTensorsHeaderBytes: Int = 100_000_000) {
+        self.maxFileBytes = maxFileBytes
+        self.maxPickleBytes = maxPickleBytes
+        self.maxStackSize = maxStackSize
+        self.maxMemoSize = maxMemoSize
+        self.maxDepth = maxDepth
+        self.maxSafeTensorsHeaderBytes = maxSafeTensorsHeaderBytes
+    }
+
+    public static let `default` = CheckpointLimits()
+}

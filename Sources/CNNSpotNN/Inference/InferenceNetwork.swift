@@ -1,0 +1,145 @@
+import Foundation
+
+/// A torchvision ResNet (the CNNSpot detector: ResNet-50, `fc = Linear(2048, 1)`) compiled for
+/// fast eval-mode inference on the CPU with oneDNN.
+///
+/// - BatchNorm is folded into each conv's weights and a bias (computed in Double, stored Float).
+/// - ReLU and the residual add run as post-ops of the convs (sum + ReLU on a block's last conv).
+/// - Layouts are oneDNN's choice (`format_tag_any`: blocked `nChw8c` / `OIhw8i8o` on AVX2);
+///   data changes layout only at the input (if the stem wants it) and before `fc`.
+/// - Primitives and activation buffers are built once per batch shape `(N, H, W)` and thread
+///   count and cached (least recently used dropped beyond `planCacheCapacity` shapes or
+///   `planCacheBytes` of activations).
+///
+/// Input: `[N, 3, H, W]` float32, row-major, normalised as torchvision expects (ImageNet mean/std),
+/// any N >= 1, H and W >= 32. Output: `[N, classes]` logits, row-major (one per image for CNNSpot).
+///
+/// Threads: `NNThreads.set(_:)` (default: all cores) applies to every network.
+///
+/// Thread safety: calls are serialised by an internal lock, so one network may be shared
+/// between threads, but they then take turns (each call already uses all of `NNThreads`'
+/// threads). For concurrent batches build one network per thread.
+public final class InferenceNetwork {
+    public let spec: ResNetSpec
+    /// Smallest accepted height and width: five stride-2 stages take 32 to 1.
+    public static let minimumSize = 32
+
+    /// Most batch shapes kept ready (least recently used first out).
+    public var planCacheCapacity: Int {
+        get { lock.lock(); defer { lock.unlock() }; return capacity }
+        set { lock.lock(); capacity = max(1, newValue); trimCache(); lock.unlock() }
+    }
+    /// Activation bytes the cached plans may hold together (the plan in use is always kept).
+    public var planCacheBytes: Int {
+        get { lock.lock(); defer { lock.unlock() }; return cacheBytes }
+        set { lock.lock(); cacheBytes = newValue; trimCache(); lock.unlock() }
+    }
+    /// Largest activation memory one batch may need; bigger batches fail with `exceedsMemoryLimit`.
+    public var memoryLimitBytes: Int {
+        get { lock.lock(); defer { lock.unlock() }; return memoryLimit }
+        set { lock.lock(); memoryLimit = newValue; lock.unlock() }
+    }
+
+    let stem: InferenceConv
+    let blocks: [InferenceBlock]
+    let fc: InferenceLinear
+    private let stream: DNNLStream
+    private let lock = NSLock()
+    private var capacity = 8
+    private var cacheBytes = 2 << 30
+    private var memoryLimit = 4 << 30
+    /// Least recently used first.
+    private var plans: [InferencePlan] = []
+
+    /// Checks every parameter of `spec` in `stateDict` (torchvision keys; `num_batches_tracked`
+    /// is not needed) and folds the BatchNorms. The state dict is not retained.
+    public init(spec: ResNetSpec = ResNetSpec(), stateDict: StateDict) throws {
+        self.spec = spec
+        (stem, blocks, fc) = try Self.fold(spec, stateDict)
+        stream = try DNNLStream()
+    }
+
+    /// Logits for a batch `[N, 3, H, W]`: `N * classes` values, row-major `[N, classes]`.
+    public func logits(_ batch: HostTensor) throws -> [Float] {
+        guard batch.shape.count == 4 else {
+            throw InferenceError.badInputShape(shape: batch.shape, reason: "expected 4 dims [N, 3, H, W]")
+        }
+        return try batch.data.withUnsafeBufferPointer {
+            try logits($0, batch: batch.shape[0], channels: batch.shape[1], height: batch.shape[2], width: batch.shape[3])
+        }
+    }
+
+    /// Logits for `batch` images of `height` x `width`, read in place from `input` (NCHW,
+    /// row-major float32, exactly `batch * 3 * height * width` values): no copy of the input.
+    public func logits(_ input: UnsafeBufferPointer<Float>, batch n: Int, channels: Int = 3,
+                       height: Int, width: Int) throws -> [Float] {
+        let shape = [n, channels, height, width]
+        guard n >= 1 else { throw InferenceError.badInputShape(shape: shape, reason: "batch size must be at least 1") }
+        guard channels == 3 else { throw InferenceError.badInputShape(shape: shape, reason: "expected 3 (RGB) channels") }
+        guard height >= Self.minimumSize, width >= Self.minimumSize else {
+            throw InferenceError.inputTooSmall(height: height, width: width, minimum: Self.minimumSize)
+        }
+        let (count, overflow) = n.multipliedReportingOverflow(by: 3 * height * width)
+        guard !overflow, input.count == count else {
+            throw InferenceError.badInputShape(shape: shape, reason: "\(input.count) values given, the shape needs \(overflow ? "too many" : String(count))")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        let plan = try plan(InferencePlan.Key(n: n, h: height, w: width, threads: NNThreads.count))
+        return try plan.run(input, on: stream)
+    }
+
+    /// The oneDNN implementation of every step for a batch shape (builds and caches its plan):
+    /// for profiling and for tests that the fast kernels (`jit:avx2`, `jit_1x1:avx2`) are used.
+    public func implementations(batch n: Int, height: Int, width: Int) throws -> [(step: String, implementation: String)] {
+        guard n >= 1, height >= Self.minimumSize, width >= Self.minimumSize else {
+            throw InferenceError.inputTooSmall(height: height, width: width, minimum: Self.minimumSize)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        return try plan(InferencePlan.Key(n: n, h: height, w: width, threads: NNThreads.count)).implementations
+    }
+
+    /// Batch shapes `(N, H, W)` with a ready plan, least recently used first.
+    public var cachedShapes: [(n: Int, height: Int, width: Int)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return plans.map { ($0.key.n, $0.key.h, $0.key.w) }
+    }
+
+    /// Bytes of weights held in oneDNN memory (all layouts).
+    public var weightBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let convs = [stem] + blocks.flatMap { $0.convs + ($0.downsample.map { [$0] } ?? []) }
+        return convs.reduce(fc.weights.byteCount + fc.bias.byteCount) { $0 + $1.weights.byteCount + $1.bias.byteCount }
+    }
+
+    /// Drops every cached plan (their activation buffers); weights stay.
+    public func clearPlanCache() {
+        lock.lock()
+        plans.removeAll()
+        lock.unlock()
+    }
+
+    // Caller holds `lock`.
+    private func plan(_ key: InferencePlan.Key) throws -> InferencePlan {
+        if let i = plans.firstIndex(where: { $0.key == key }) {
+            let hit = plans.remove(at: i)
+            plans.append(hit)
+            return hit
+        }
+        let built = try buildPlan(key, memoryLimit: memoryLimit)
+        plans.append(built)
+        trimCache()
+        return built
+    }
+
+    // Caller holds `lock`. Drops least recently used plans, never the newest.
+    private func trimCache() {
+        while plans.count > 1,
+              plans.count > capacity || plans.reduce(0, { $0 + $1.activationBytes }) > cacheBytes {
+            plans.removeFirst()
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import CDNNL
+
+/// torch.nn.MaxPool2d(kernel, stride, padding) with implicit -inf padding and floor output
+/// size `floor((H + 2p - k) / s) + 1`. oneDNN pooling_max; backward routes each gradient to
+/// the position recorded in the forward workspace.
+public final class MaxPool2d {
+    public let kernel: Int, stride: Int, padding: Int
+
+    private struct Primitives {
+        let forward: DNNLPrimitive; let backward: DNNLPrimitive
+        let workspace: DNNLMemoryDesc; let outputShape: [Int]
+    }
+    private var cache: [[Int]: Primitives] = [:]
+    private var saved: (inputShape: [Int], workspace: DNNLMemory)?
+
+    public init(kernel: Int = 3, stride: Int = 2, padding: Int = 1) {
+        precondition(kernel > 0 && stride > 0 && padding >= 0 && padding * 2 <= kernel)
+        self.kernel = kernel; self.stride = stride; self.padding = padding
+    }
+
+    private func primitives(for input: [Int]) throws -> Primitives {
+        if let p = cache[input] { return p }
+        guard input.count == 4, input[2] + 2 * padding >= kernel, input[3] + 2 * padding >= kernel else {
+            throw NNError.badShape("MaxPool2d k\(kernel) s\(stride) p\(padding): input \(input), expected [N, C, H, W] large enough")
+        }
+        let out = [input[0], input[1], (input[2] + 2 * padding - kernel) / stride + 1, (input[3] + 2 * padding - kernel) / stride + 1]
+        let src = try DNNLMemoryDesc.plain(input), dst = try DNNLMemoryDesc.plain(out)
+        let st = [Int64(stride), Int64(stride)], k = [Int64(kernel), Int64(kernel)], pad = [Int64(padding), Int64(padding)]
+        let what = "max pool \(input) -> \(out)"
+        var fd = dnnl_pooling_desc_t(), bd = dnnl_pooling_desc_t()
+        try withUnsafePointer(to: src.raw) { s in try withUnsafePointer(to: dst.raw) { d in
+            try dnnlCheck(dnnl_pooling_forward_desc_init(&fd, dnnl_forward_training, dnnl_pooling_max, s, d, st, k, pad, pad), what)
+            try dnnlCheck(dnnl_pooling_backward_desc_init(&bd, dnnl_pooling_max, s, d, st, k, pad, pad), "backward " + what)
+        } }
+        let fpd = try DNNLPrimitiveDesc(fd, what: what)
+        let bpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "backward " + what)
+        let p = Primitives(forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd),
+                           workspace: fpd.md(dnnl_query_workspace_md), outputShape: out)
+        cache[input] = p
+        return p
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        let p = try primitives(for: x.shape)
+        let y = try Tensor(zeros: p.outputShape)
+        let ws = try DNNLMemory(p.workspace)
+        try p.forward.execute(args: [DNNLArg.src: x.memory, DNNLArg.dst: y.memory, DNNLArg.workspace: ws])
+        saved = mode == .train ? (x.shape, ws) : nil
+        return y
+    }
+
+    public func backward(_ dy: Tensor) throws -> Tensor {
+        guard let s = saved else { throw NNError.badState("MaxPool2d.backward without a train-mode forward") }
+        let p = try primitives(for: s.inputShape)
+        guard dy.shape == p.outputShape else { throw NNError.badShape("MaxPool2d.backward: dy \(dy.shape), expected \(p.outputShape)") }
+        let dx = try Tensor(zeros: s.inputShape)
+        try p.backward.execute(args: [DNNLArg.diffDst: dy.memory, DNNLArg.workspace: s.workspace, DNNLArg.diffSrc: dx.memory])
+        return dx
+    }
+
+    public func releaseSaved() { saved = nil }
+}

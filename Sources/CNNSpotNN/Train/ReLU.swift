@@ -1,0 +1,48 @@
+import CDNNL
+
+/// max(x, 0) (torch.nn.ReLU). Backward passes dy where the output is positive (PyTorch's
+/// threshold_backward on the result: zero gradient at x == 0). oneDNN eltwise
+/// `relu_use_dst_for_bwd`, so only the output is kept.
+public final class ReLU {
+    private struct Primitives { let forward: DNNLPrimitive; let backward: DNNLPrimitive }
+    private var cache: [[Int]: Primitives] = [:]
+    private var savedOutput: Tensor?
+
+    public init() {}
+
+    private func primitives(for shape: [Int]) throws -> Primitives {
+        if let p = cache[shape] { return p }
+        let md = try DNNLMemoryDesc.plain(shape)
+        var fd = dnnl_eltwise_desc_t(), bd = dnnl_eltwise_desc_t()
+        try withUnsafePointer(to: md.raw) { m in
+            try dnnlCheck(dnnl_eltwise_forward_desc_init(&fd, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd, m, 0, 0),
+                          "relu \(shape)")
+            try dnnlCheck(dnnl_eltwise_backward_desc_init(&bd, dnnl_eltwise_relu_use_dst_for_bwd, m, m, 0, 0),
+                          "relu backward \(shape)")
+        }
+        let fpd = try DNNLPrimitiveDesc(fd, what: "relu \(shape)")
+        let bpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "relu backward \(shape)")
+        let p = Primitives(forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd))
+        cache[shape] = p
+        return p
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        let p = try primitives(for: x.shape)
+        let y = try Tensor(zeros: x.shape)
+        try p.forward.execute(args: [DNNLArg.src: x.memory, DNNLArg.dst: y.memory])
+        savedOutput = mode == .train ? y : nil
+        return y
+    }
+
+    public func backward(_ dy: Tensor) throws -> Tensor {
+        guard let y = savedOutput else { throw NNError.badState("ReLU.backward without a train-mode forward") }
+        guard dy.shape == y.shape else { throw NNError.badShape("ReLU.backward: dy \(dy.shape), expected \(y.shape)") }
+        let p = try primitives(for: y.shape)
+        let dx = try Tensor(zeros: y.shape)
+        try p.backward.execute(args: [DNNLArg.dst: y.memory, DNNLArg.diffDst: dy.memory, DNNLArg.diffSrc: dx.memory])
+        return dx
+    }
+
+    public func releaseSaved() { savedOutput = nil }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import CNNSpot
+import Foundation
+
+/// `cnnspot detect INPUT... -m MODEL`: the main job.
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Score images: the probability that each is CNN-generated.",
+        discussion: """
+        INPUT is a file, a folder (searched recursively), a glob ('imgs/**/*.png'), @list.txt \
+        (one input per line) or - (paths on standard input). Images of different sizes are \
+        batched by size and scored at full resolution (or center-cropped with --crop 224). \
+        One row per image is written as soon as it is scored; a file that cannot be read gets \
+        a row with its error and the others are still scored. Exit status: 0 when every input \
+        was scored, 1 when any failed, 64 on a usage error.
+        Without -m, prints what each image is (size, format) and no score.
+        """)
+
+    @Argument(help: "Images: files, folders, globs, @list.txt, or - for paths on stdin.")
+    var inputs: [String]
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var preprocess: PreprocessOptions
+
+    @Option(help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
+    var threshold: Double?
+
+    @Option(help: "Output format: csv, jsonl or table (default: table on a terminal, csv otherwise).")
+    var format: RecordWriter.Format?
+
+    @Option(name: [.short, .long], help: "Write the rows to this file instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one input (file, folder, glob, @list or -)") }
+        if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
+    }
+
+    func run() throws {
+        let items = ImageInputs().expand(inputs)
+        let detector = try modelOptions.loadDetector(required: false)
+        let sink = try OutputSink(path: output)
+        let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)
+        let writer = RecordWriter(format: chosen) { sink.write($0) }
+        let progress = ProgressBar(total: items.count, label: "detect")
+        var failures = 0
+        let emit: (DetectionRecord) -> Void = { r in
+            if r.error != nil { failures += 1 }
+            writer.write(r)
+            progress.advance()
+        }
+        // Inputs that could not be expanded keep their place in the output.
+        let paths = items.compactMap(\.path)
+        var pending = items.makeIterator()
+        func flushFailures() {
+            while let next = pending.next() {
+                if case .failure(let input, let reason) = next {
+                    emit(.failed(input, reason))
+                } else { return }
+            }
+        }
+        if let detector {
+            let runner = detector.runner(preprocessing: preprocess.preprocessing, threshold: threshold,
+                                         decodeOptions: preprocess.decodeOptions)
+            runner.batchSize = modelOptions.batchSize
+            flushFailures()
+            runner.run(paths) { record in
+                emit(record)
+                flushFailures()
+            }
+        } else {
+            printError("detect: no model given (-m MODEL): listing image facts only, no scores.")
+            flushFailures()
+            for path in paths {
+                do {
+                    let d = try ImageDecoder.decode(path: path, options: preprocess.decodeOptions)
+                    emit(DetectionRecord(path: path, width: d.image.width, height: d.image.height, format: d.format.rawValue))
+                } catch {
+                    emit(.failed(path, "\(error)"))
+                }
+                flushFailures()
+            }
+        }
+        progress.finish()
+        sink.close()
+        if failures > 0 {
+            printError("detect: \(failures) of \(items.count) input(s) failed (see their error column)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension RecordWriter.Format: ExpressibleByArgument {}
+
+/// Standard output or a file, written line by line.
+final class OutputSink {
+    private let handle: FileHandle
+    private let isFile: Bool
+
+    init(path: String?) throws {
+        if let path {
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let h = FileHandle(forWritingAtPath: path) else {
+                throw ValidationError("cannot write \(path)")
+            }
+            handle = h
+            isFile = true
+        } else {
+            handle = FileHandle.standardOutput
+            isFile = false
+        }
+    }
+
+    func write(_ line: String) { handle.write(Data(line.utf8)) }
+
+    func close() { if isFile { try? handle.close() } }
+}

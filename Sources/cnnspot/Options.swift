@@ -1,0 +1,62 @@
+import ArgumentParser
+import CNNSpot
+import Foundation
+
+/// Options shared by the commands that run a model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Model: a .pth (CNNDetection or torchvision, zip or legacy format) or .safetensors file.")
+    var model: String?
+
+    @Flag(help: "Ignore unexpected keys in the checkpoint (missing keys are still an error).")
+    var nonStrict = false
+
+    @Option(help: "CPU threads for the network (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Images per batch (images of one size are batched together).")
+    var batchSize: Int = 16
+
+    func validate() throws {
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if batchSize < 1 || batchSize > 1024 { throw ValidationError("--batch-size must be within 1...1024") }
+    }
+
+    func loadDetector(required: Bool = true) throws -> Detector? {
+        if let t = threads { NNThreads.set(t) }
+        guard let model else {
+            if required { throw ValidationError("no model: pass -m MODEL (.pth or .safetensors)") }
+            return nil
+        }
+        guard FileManager.default.fileExists(atPath: model) else {
+            throw ValidationError("model file not found: \(model)")
+        }
+        return try Detector.load(path: model, strict: !nonStrict)
+    }
+}
+
+/// Test-time preprocessing options (the reference's eval: no resize; no crop or 224 center crop).
+struct PreprocessOptions: ParsableArguments {
+    @Option(help: "Center-crop side (the paper's setting is 224). Default: the full image, no crop (the reference's recommended mode).")
+    var crop: Int?
+
+    @Flag(help: "Apply the EXIF orientation tag before scoring (the reference does not).")
+    var exifTranspose = false
+
+    @Option(help: "Refuse images with more pixels than this (Pillow's default limit).")
+    var maxPixels: Int = ImageLimits.pillowMaxPixels
+
+    func validate() throws {
+        if let c = crop, c < 32 || c > 16384 { throw ValidationError("--crop must be within 32...16384") }
+        if maxPixels < 1 { throw ValidationError("--max-pixels must be positive") }
+    }
+
+    var preprocessing: TestTimePreprocessing { TestTimePreprocessing(crop: crop) }
+    var decodeOptions: DecodeOptions {
+        DecodeOptions(limits: ImageLimits(maxPixels: maxPixels), applyEXIFOrientation: exifTranspose)
+    }
+}
+
+/// Writes text to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

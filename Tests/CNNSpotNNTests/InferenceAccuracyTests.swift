@@ -1,0 +1,100 @@
+import CNNSpotNN
+import Foundation
+import XCTest
+
+/// Fixtures of scripts/fixtures/make_nn_infer_fixtures.py: torchvision ResNets with
+/// SyntheticWeights, eval mode, on normalised crops of real test images.
+struct InferenceFixtureCase: Decodable {
+    let architecture: String
+    let file: String
+    let shape: [Int]
+    /// PyTorch in float64 (model.double()): the reference the tolerances are stated against.
+    let logits_float64: [Double]
+    let logits_torch_float32_batch: [Double]
+    let logits_torch_float32_single: [Double]
+}
+
+enum InferenceFixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let directory = root.appendingPathComponent("Fixtures/nn-infer")
+
+    static func manifest() throws -> [String: InferenceFixtureCase] {
+        try JSONDecoder().decode([String: InferenceFixtureCase].self,
+                                 from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
+    }
+
+    /// The case's input as a HostTensor (float32 little-endian file, NCHW row-major).
+    static func input(_ c: InferenceFixtureCase) throws -> HostTensor {
+        let data = try Data(contentsOf: directory.appendingPathComponent(c.file))
+        let count = c.shape.reduce(1, *)
+        precondition(data.count == count * 4, "\(c.file): \(data.count) bytes for shape \(c.shape)")
+        let values = data.withUnsafeBytes { raw in
+            (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+        return HostTensor(shape: c.shape, data: values)
+    }
+
+    /// One network per architecture, shared by the tests (building ResNet-50 takes a second).
+    nonisolated(unsafe) private static var networks: [String: InferenceNetwork] = [:]
+    private static let lock = NSLock()
+    static func network(_ architecture: String) throws -> InferenceNetwork {
+        lock.lock()
+        defer { lock.unlock() }
+        if let n = networks[architecture] { return n }
+        let spec = ResNetSpec(ResNetSpec.Architecture(rawValue: architecture)!, numClasses: 1)
+        let n = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec))
+        networks[architecture] = n
+        return n
+    }
+
+    /// Worst `|got - want| / max(|want|, floor)` over all values; asserts count first.
+    @discardableResult
+    static func assertClose(_ got: [Float], _ want: [Double], relative tolerance: Double, floor: Double = 1e-2,
+                            _ label: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
+        XCTAssertEqual(got.count, want.count, "\(label): value count", file: file, line: line)
+        guard got.count == want.count else { return .infinity }
+        var worst = 0.0
+        for (g, w) in zip(got, want) {
+            let err = abs(Double(g) - w) / max(abs(w), floor)
+            worst = max(worst, err.isNaN ? .infinity : err)
+        }
+        print("\(label): worst relative error \(String(format: "%.3e", worst)) (tolerance \(tolerance)); got \(got), want \(want)")
+        XCTAssertLessThanOrEqual(worst, tolerance, "\(label): worst relative error \(worst)", file: file, line: line)
+        return worst
+    }
+}
+
+/// Whole-network logits against torchvision (float64 reference), tolerance 1e-4 relative.
+final class InferenceAccuracyTests: XCTestCase {
+    func check(_ name: String) throws {
+        let c = try XCTUnwrap(try InferenceFixtures.manifest()[name], "fixture case \(name)")
+        let net = try InferenceFixtures.network(c.architecture)
+        let x = try InferenceFixtures.input(c)
+        let got = try net.logits(x)
+        XCTAssertEqual(got.count, c.shape[0], "\(name): one logit per image")
+        InferenceFixtures.assertClose(got, c.logits_float64, relative: 1e-4, name + " vs torch float64")
+        InferenceFixtures.assertClose(got, c.logits_torch_float32_batch, relative: 1e-4, name + " vs torch float32")
+    }
+
+    func testResNet50Batch3At224() throws { try check("r50_batch3_224") }
+    func testResNet50NonSquare192x256() throws { try check("r50_real_192x256") }
+    func testResNet50OddSize33x47() throws { try check("r50_odd_33x47") }
+    func testResNet18Small64x80() throws { try check("r18_64x80") }
+
+    /// Each image alone (N=1) gives the logit it gets inside the N=3 batch, and the reference.
+    func testSingleImagesMatchBatch() throws {
+        let c = try XCTUnwrap(try InferenceFixtures.manifest()["r50_batch3_224"])
+        let net = try InferenceFixtures.network(c.architecture)
+        let x = try InferenceFixtures.input(c)
+        let batch = try net.logits(x)
+        let per = 3 * 224 * 224
+        var singles: [Float] = []
+        for i in 0..<3 {
+            let one = HostTensor(shape: [1, 3, 224, 224], data: Array(x.data[i * per..<(i + 1) * per]))
+            singles += try net.logits(one)
+        }
+        InferenceFixtures.assertClose(singles, batch.map(Double.init), relative: 1e-5, "N=1 vs N=3")
+        InferenceFixtures.assertClose(singles, c.logits_float64, relative: 1e-4, "N=1 vs torch float64")
+    }
+}

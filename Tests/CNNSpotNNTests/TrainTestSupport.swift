@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+import CNNSpotNN
+
+/// Reads the fixtures of scripts/fixtures/make_nn_train_fixtures.py: little-endian float32
+/// C-order .npy files under Fixtures/nn-train/<case>/.
+enum TrainFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let dir = root.appendingPathComponent("Fixtures/nn-train")
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func load(_ caseName: String, _ name: String) throws -> HostTensor {
+        let url = dir.appendingPathComponent(caseName).appendingPathComponent(name + ".npy")
+        let bytes = [UInt8](try Data(contentsOf: url))
+        guard bytes.count > 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
+            throw Failure(description: "\(url.path): not a .npy file")
+        }
+        let major = bytes[6]
+        let headerLength: Int, start: Int
+        if major == 1 { headerLength = Int(bytes[8]) | Int(bytes[9]) << 8; start = 10 } else {
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24; start = 12
+        }
+        let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
+        guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
+              let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+            throw Failure(description: "\(url.path): unsupported header \(header)")
+        }
+        let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let n = shape.reduce(1, *)
+        let body = start + headerLength
+        guard bytes.count - body == 4 * n else { throw Failure(description: "\(url.path): \(bytes.count - body) bytes for shape \(shape)") }
+        var data = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let o = body + 4 * i
+            data[i] = Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
+        }
+        return HostTensor(shape: shape, data: data)
+    }
+}
+
+/// Asserts equal shapes, then `|a - e| <= atol + rtol * |e|` everywhere; prints the worst
+/// absolute error (and where) so every run reports the number. Returns the worst error.
+@discardableResult
+func assertClose(_ actual: HostTensor, _ expected: HostTensor, atol: Float, rtol: Float = 0, _ what: String,
+                 file: StaticString = #filePath, line: UInt = #line) -> Float {
+    XCTAssertEqual(actual.shape, expected.shape, "\(what): shape", file: file, line: line)
+    guard actual.shape == expected.shape else { return .infinity }
+    var worst: Float = 0, worstIndex = 0, violations = 0, maxRef: Float = 0
+    for i in 0..<actual.count {
+        let e = expected.data[i], d = abs(actual.data[i] - e)
+        maxRef = max(maxRef, abs(e))
+        if !(d <= atol + rtol * abs(e)) { violations += 1 }
+        if d > worst || d.isNaN { worst = d; worstIndex = i }
+    }
+    print("[nn-train] \(what): worst |err| \(worst) at \(worstIndex) (max |ref| \(maxRef), atol \(atol), rtol \(rtol), n \(actual.count))")
+    XCTAssertEqual(violations, 0, "\(what): \(violations) of \(actual.count) values outside tolerance; worst \(worst) at \(worstIndex): \(actual.data[worstIndex]) vs \(expected.data[worstIndex])",
+                   file: file, line: line)
+    return worst
+}
+
+extension Tensor {
+    /// Test helper: a tensor from a fixture file.
+    static func fixture(_ caseName: String, _ name: String) throws -> Tensor { try Tensor(TrainFixture.load(caseName, name)) }
+}

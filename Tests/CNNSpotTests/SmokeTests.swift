@@ -1,3 +1,0 @@
-import XCTest
-import CNNSpot
-final class CNNSpotSmokeTests: XCTestCase { func testLinks() { XCTAssertTrue(true) } }

@@ -137,28 +137,37 @@ private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius:
     }
 }
 
-/// Pass 1, axis 0: each output byte reads its column. The channel plane is converted to
-/// float64 once; rows are processed whole (3W values, contiguous, vectorised).
+/// Pass 1, axis 0: each output byte reads its column. Work goes in vertical strips of
+/// `stripValues` bytes per row: a strip is converted to float64 once (so memory stays
+/// `8 * height * stripValues` bytes whatever the width), then each output row of the strip is
+/// accumulated over contiguous values (vectorised).
 private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double]) {
     let h = image.height, rowLen = image.width * 3
+    let stripValues = min(rowLen, 384)
     let rows = (0..<(h + 2 * radius)).map { reflectIndex($0 - radius, h) }
-    var plane = [Double](repeating: 0, count: h * rowLen)
+    var plane = [Double](repeating: 0, count: h * stripValues)
     image.pixels.withUnsafeMutableBufferPointer { d in
         plane.withUnsafeMutableBufferPointer { p in
             line.withUnsafeMutableBufferPointer { a in
                 weights.withUnsafeBufferPointer { w in
                     rows.withUnsafeBufferPointer { rowIndex in
                         let pp = p.baseAddress!, ap = a.baseAddress!, dp = d.baseAddress!
-                        for i in 0..<(h * rowLen) { pp[i] = Double(dp[i]) }
                         let w0 = w[radius]
-                        for y in 0..<h {
-                            let centre = pp + rowIndex[y + radius] * rowLen
-                            for i in 0..<rowLen { ap[i] = centre[i] * w0 }
-                            accumulateTaps(ap, n: rowLen, radius: radius, weights: w,
-                                           lo: { UnsafePointer(pp + rowIndex[y + radius + $0] * rowLen) },
-                                           hi: { UnsafePointer(pp + rowIndex[y + radius - $0] * rowLen) })
-                            let o = dp + y * rowLen
-                            for i in 0..<rowLen { o[i] = truncateToUInt8(ap[i]) }
+                        for x0 in stride(from: 0, to: rowLen, by: stripValues) {
+                            let n = min(stripValues, rowLen - x0)
+                            for y in 0..<h {
+                                let src = dp + y * rowLen + x0, dst = pp + y * n
+                                for i in 0..<n { dst[i] = Double(src[i]) }
+                            }
+                            for y in 0..<h {
+                                let centre = pp + rowIndex[y + radius] * n
+                                for i in 0..<n { ap[i] = centre[i] * w0 }
+                                accumulateTaps(ap, n: n, radius: radius, weights: w,
+                                               lo: { UnsafePointer(pp + rowIndex[y + radius + $0] * n) },
+                                               hi: { UnsafePointer(pp + rowIndex[y + radius - $0] * n) })
+                                let o = dp + y * rowLen + x0
+                                for i in 0..<n { o[i] = truncateToUInt8(ap[i]) }
+                            }
                         }
                     }
                 }

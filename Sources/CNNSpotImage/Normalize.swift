@@ -51,22 +51,32 @@ public struct TensorNormalization: Sendable {
                      into out: inout [Float], at offset: Int) {
         let plane = height * width
         precondition(offset >= 0 && offset + 3 * plane <= out.count, "writeWindow: buffer too small")
+        // Output columns whose source column lies inside the image: x in xs (flip mirrors it).
+        let lo = max(0, -left), hi = min(width, image.width - left)
         image.pixels.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { d in
                 table.withUnsafeBufferPointer { t in
                     for c in 0..<3 {
-                        let zero = t[c * 256]
+                        let tc = t.baseAddress! + c * 256
+                        let zero = tc[0]
                         for y in 0..<height {
-                            let o = offset + c * plane + y * width
+                            let o = d.baseAddress! + offset + c * plane + y * width
                             let sy = top + y
-                            guard sy >= 0 && sy < image.height else {
-                                for x in 0..<width { d[o + x] = zero }
+                            guard sy >= 0 && sy < image.height && lo < hi else {
+                                for x in 0..<width { o[x] = zero }
                                 continue
                             }
-                            let rowBase = sy * image.width
-                            for x in 0..<width {
-                                let sx = left + (flip ? width - 1 - x : x)
-                                d[o + x] = (sx >= 0 && sx < image.width) ? t[c * 256 + Int(s[(rowBase + sx) * 3 + c])] : zero
+                            let src = s.baseAddress! + (sy * image.width + left) * 3 + c
+                            if flip {
+                                // Output x reads source column width - 1 - x.
+                                for x in 0..<width {
+                                    let k = width - 1 - x
+                                    o[x] = (k >= lo && k < hi) ? tc[Int(src[k * 3])] : zero
+                                }
+                            } else {
+                                for x in 0..<lo { o[x] = zero }
+                                for x in lo..<hi { o[x] = tc[Int(src[x * 3])] }
+                                for x in hi..<width { o[x] = zero }
                             }
                         }
                     }

@@ -8,7 +8,7 @@ public enum CropMode: Equatable, Sendable {
 
 /// A JPEG encode/decode round trip at `quality` imitating `method`. The pipeline uses
 /// `jpegRoundTrip(_:quality:method:)` unless told otherwise (tests inject recorders).
-public typealias JPEGRoundTripFunction = (_ image: RGBImage, _ quality: Int, _ method: JPEGMethod) throws -> RGBImage
+public typealias JPEGRoundTripFunction = @Sendable (_ image: RGBImage, _ quality: Int, _ method: JPEGMethod) throws -> RGBImage
 
 /// The reference's data options (CNNDetection `options/*.py`), with its defaults:
 /// loadSize 256, rz_interp bilinear, blur_prob 0, blur_sig 0.5, jpg_prob 0, jpg_method cv2,

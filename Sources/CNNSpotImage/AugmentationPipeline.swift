@@ -8,7 +8,7 @@
 /// draw is made for each decision even when its probability is 0 or 1 (as Python's
 /// `random() < p` does), so changing a probability does not shift the later draws.
 /// Same seed, same image => same output; the values are not Python's.
-public struct AugmentationPipeline {
+public struct AugmentationPipeline: Sendable {
     public let options: AugmentationOptions
     private let jpeg: JPEGRoundTripFunction
     public let normalization: TensorNormalization

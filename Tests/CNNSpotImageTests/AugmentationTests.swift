@@ -7,7 +7,7 @@ import XCTest
 final class AugmentationTests: XCTestCase {
     /// Records JPEG calls and marks the image so the step is visible (jpeg prob tests run
     /// before the real codecs are wired in).
-    final class FakeJPEG {
+    final class FakeJPEG: @unchecked Sendable {
         var calls: [(Int, JPEGMethod)] = []
         func callAsFunction(_ img: RGBImage, _ q: Int, _ m: JPEGMethod) throws -> RGBImage {
             calls.append((q, m))
@@ -64,7 +64,7 @@ final class AugmentationTests: XCTestCase {
         var o = AugmentationOptions.blurJPEG(prob: 0.5)
         o.interpolations = [.bilinear, .bicubic, .lanczos, .nearest]
         let fake = FakeJPEG()
-        let p = try AugmentationPipeline(options: o, jpeg: fake.callAsFunction)
+        let p = try AugmentationPipeline(options: o, jpeg: { try fake($0, $1, $2) })
         for seed in 0..<50 as Range<UInt64> {
             var rng = SeededRandom(seed: seed), ref = SeededRandom(seed: seed)
             let d = try p.draw(width: 300, height: 260, using: &rng)
@@ -83,7 +83,7 @@ final class AugmentationTests: XCTestCase {
     func testDrawDistributions() throws {
         var o = AugmentationOptions.blurJPEG(prob: 0.3)
         o.interpolations = Interpolation.allCases
-        let p = try AugmentationPipeline(options: o, jpeg: FakeJPEG().callAsFunction)
+        let p = try AugmentationPipeline(options: o, jpeg: { [fake = FakeJPEG()] in try fake($0, $1, $2) })
         var rng = SeededRandom(seed: 2024)
         let n = 20000
         var blur = 0, jpeg = 0, flips = 0, sigmas: [Double] = [], qualities = Set<Int>(), methods = [JPEGMethod: Int]()
@@ -118,7 +118,7 @@ final class AugmentationTests: XCTestCase {
         XCTAssertEqual(val.blurSigma, [1.5]); XCTAssertEqual(val.jpegQualities, [65])
         XCTAssertEqual(val.jpegMethods, [.pil]); XCTAssertEqual(val.crop, .center(50)); XCTAssertFalse(val.flip)
         let fake = FakeJPEG()
-        let p = try AugmentationPipeline(options: val, jpeg: fake.callAsFunction)
+        let p = try AugmentationPipeline(options: val, jpeg: { try fake($0, $1, $2) })
         var rng = SeededRandom(seed: 9)
         let got = try p.augment(img, using: &rng)
         XCTAssertEqual(fake.calls.count, 1); XCTAssertEqual(fake.calls.first?.0, 65); XCTAssertEqual(fake.calls.first?.1, .pil)

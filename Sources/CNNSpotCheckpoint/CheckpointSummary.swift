@@ -16,7 +16,10 @@ public struct CheckpointSummary: Sendable {
         var lines = ["file: \(path)", "format: \(c.format.rawValue)"]
         if let name = c.archiveName { lines.append("archive: \(name) (version \(c.formatVersion ?? "?"))") }
         if let top = c.root.dict {
-            lines.append("top-level keys: " + top.keys.map(\.description).joined(separator: ", "))
+            // A bare state dict has hundreds of top-level keys: they are listed below as tensors.
+            let keys = top.keys.map(\.description)
+            lines.append("top-level keys: " + (keys.count <= 8 ? keys.joined(separator: ", ")
+                : keys.prefix(4).joined(separator: ", ") + ", ... (\(keys.count) in all)"))
         }
         lines.append("state dict: " + (c.stateDictLocation.map { $0.isEmpty ? "top level" : "'\($0)'" } ?? "not found"))
         lines.append("optimizer: " + optimizerDescription())

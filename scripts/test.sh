@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 swift build -c release --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
-swift test -c release --skip-build 2>&1
+swift test -c release --skip-build --disable-swift-testing 2>&1

@@ -61,7 +61,8 @@ struct BenchCommand: ParsableCommand {
         let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec),
                                            algorithm: InferenceConvolutionAlgorithm(rawValue: algorithm)!)
         print("# \(arch), synthetic weights, \(algorithm)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
-              + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; load \(Self.loadAverage())")
+              + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
+              + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(Self.loadAverage())")
         print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")
         for (n, s) in try parsedCases() {
             let input = Self.benchInput(count: n * 3 * s * s)

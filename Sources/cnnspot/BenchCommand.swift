@@ -28,12 +28,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152.")
     var arch: String = "resnet50"
 
+    @Option(help: "Convolution algorithm: fastest (Winograd where oneDNN has it) or direct.")
+    var algorithm: String = "fastest"
+
     @Flag(help: "Print the oneDNN implementation of every layer for each case.")
     var implementations = false
 
     mutating func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be >= 1 and --warmup >= 0") }
         guard ResNetSpec.Architecture(rawValue: arch) != nil else { throw ValidationError("unknown --arch '\(arch)'") }
+        guard InferenceConvolutionAlgorithm(rawValue: algorithm) != nil else {
+            throw ValidationError("unknown --algorithm '\(algorithm)' (fastest, direct)")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
         _ = try parsedCases()
     }
@@ -52,9 +58,11 @@ struct BenchCommand: ParsableCommand {
         if let threads { NNThreads.set(threads) }
         let spec = ResNetSpec(ResNetSpec.Architecture(rawValue: arch)!, numClasses: 1)
         let buildStart = Date()
-        let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec))
-        print("# \(arch), synthetic weights, oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
-              + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; load \(Self.loadAverage())")
+        let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec),
+                                           algorithm: InferenceConvolutionAlgorithm(rawValue: algorithm)!)
+        print("# \(arch), synthetic weights, \(algorithm)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
+              + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
+              + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(Self.loadAverage())")
         print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")
         for (n, s) in try parsedCases() {
             let input = Self.benchInput(count: n * 3 * s * s)
@@ -85,7 +93,7 @@ struct BenchCommand: ParsableCommand {
             }
             network.clearPlanCache()
         }
-        print("# load \(Self.loadAverage())")
+        print("# weights held: \(network.weightBytes >> 20) MiB (all layouts); load \(Self.loadAverage())")
     }
 
     /// x[i] = sin(0.001 i) over NCHW row-major: values in [-1, 1] like a normalised image;

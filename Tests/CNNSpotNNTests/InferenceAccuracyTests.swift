@@ -35,16 +35,18 @@ enum InferenceFixtures {
         return HostTensor(shape: c.shape, data: values)
     }
 
-    /// One network per architecture, shared by the tests (building ResNet-50 takes a second).
+    /// One network per architecture and algorithm, shared by the tests (building ResNet-50
+    /// takes a second).
     nonisolated(unsafe) private static var networks: [String: InferenceNetwork] = [:]
     private static let lock = NSLock()
-    static func network(_ architecture: String) throws -> InferenceNetwork {
+    static func network(_ architecture: String, _ algorithm: InferenceConvolutionAlgorithm = .fastest) throws -> InferenceNetwork {
         lock.lock()
         defer { lock.unlock() }
-        if let n = networks[architecture] { return n }
+        let key = architecture + "/" + algorithm.rawValue
+        if let n = networks[key] { return n }
         let spec = ResNetSpec(ResNetSpec.Architecture(rawValue: architecture)!, numClasses: 1)
-        let n = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec))
-        networks[architecture] = n
+        let n = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec), algorithm: algorithm)
+        networks[key] = n
         return n
     }
 
@@ -65,16 +67,20 @@ enum InferenceFixtures {
     }
 }
 
-/// Whole-network logits against torchvision (float64 reference), tolerance 1e-4 relative.
+/// Whole-network logits against torchvision (float64 reference), tolerance 1e-4 relative
+/// (of max(|reference|, 0.01)), for both convolution algorithms.
 final class InferenceAccuracyTests: XCTestCase {
     func check(_ name: String) throws {
         let c = try XCTUnwrap(try InferenceFixtures.manifest()[name], "fixture case \(name)")
-        let net = try InferenceFixtures.network(c.architecture)
         let x = try InferenceFixtures.input(c)
-        let got = try net.logits(x)
-        XCTAssertEqual(got.count, c.shape[0], "\(name): one logit per image")
-        InferenceFixtures.assertClose(got, c.logits_float64, relative: 1e-4, name + " vs torch float64")
-        InferenceFixtures.assertClose(got, c.logits_torch_float32_batch, relative: 1e-4, name + " vs torch float32")
+        for algorithm in InferenceConvolutionAlgorithm.allCases {
+            let net = try InferenceFixtures.network(c.architecture, algorithm)
+            let label = "\(name) [\(algorithm)\(net.usesWinograd ? ", Winograd" : "")]"
+            let got = try net.logits(x)
+            XCTAssertEqual(got.count, c.shape[0], "\(label): one logit per image")
+            InferenceFixtures.assertClose(got, c.logits_float64, relative: 1e-4, label + " vs torch float64")
+            InferenceFixtures.assertClose(got, c.logits_torch_float32_batch, relative: 1e-4, label + " vs torch float32")
+        }
     }
 
     func testResNet50Batch3At224() throws { try check("r50_batch3_224") }
@@ -84,8 +90,9 @@ final class InferenceAccuracyTests: XCTestCase {
 
     /// Each image alone (N=1) gives the logit it gets inside the N=3 batch, and the reference.
     func testSingleImagesMatchBatch() throws {
+      for algorithm in InferenceConvolutionAlgorithm.allCases {
         let c = try XCTUnwrap(try InferenceFixtures.manifest()["r50_batch3_224"])
-        let net = try InferenceFixtures.network(c.architecture)
+        let net = try InferenceFixtures.network(c.architecture, algorithm)
         let x = try InferenceFixtures.input(c)
         let batch = try net.logits(x)
         let per = 3 * 224 * 224
@@ -94,7 +101,8 @@ final class InferenceAccuracyTests: XCTestCase {
             let one = HostTensor(shape: [1, 3, 224, 224], data: Array(x.data[i * per..<(i + 1) * per]))
             singles += try net.logits(one)
         }
-        InferenceFixtures.assertClose(singles, batch.map(Double.init), relative: 1e-5, "N=1 vs N=3")
-        InferenceFixtures.assertClose(singles, c.logits_float64, relative: 1e-4, "N=1 vs torch float64")
+        InferenceFixtures.assertClose(singles, batch.map(Double.init), relative: 1e-5, "N=1 vs N=3 [\(algorithm)]")
+        InferenceFixtures.assertClose(singles, c.logits_float64, relative: 1e-4, "N=1 vs torch float64 [\(algorithm)]")
+      }
     }
 }

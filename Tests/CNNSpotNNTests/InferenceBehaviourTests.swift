@@ -154,3 +154,29 @@ final class InferenceBehaviourTests: XCTestCase {
         }
     }
 }
+
+/// Mixed-size images grouped into same-size batches.
+final class InferenceImagesTests: XCTestCase {
+    func testMixedSizesMatchOneByOneInInputOrder() throws {
+        let net = try InferenceNetwork(spec: ResNetSpec(.resnet18), stateDict: SyntheticWeights.stateDict(ResNetSpec(.resnet18)))
+        let sizes = [(32, 40), (48, 32), (32, 40), (20, 40), (32, 40), (48, 32)]
+        let images = sizes.enumerated().map { i, s in
+            HostTensor(shape: [3, s.0, s.1], data: (0..<(3 * s.0 * s.1)).map { Float(sin(0.05 * Double($0) + Double(i))) })
+        }
+        let results = net.logits(images: images, maxBatch: 2)
+        XCTAssertEqual(results.count, images.count)
+        // (32, 40) x3 with maxBatch 2 -> batches of 2 and 1; (48, 32) x2 -> one batch of 2.
+        XCTAssertEqual(Set(net.cachedShapes.map { [$0.n, $0.height, $0.width] }), [[2, 32, 40], [1, 32, 40], [2, 48, 32]])
+        for (i, image) in images.enumerated() {
+            if i == 3 {
+                guard case .failure(let error) = results[i] else { return XCTFail("20x40 image must fail") }
+                XCTAssertEqual(error as? InferenceError, .inputTooSmall(height: 20, width: 40, minimum: 32))
+                continue
+            }
+            let alone = try net.logits(HostTensor(shape: [1] + image.shape, data: image.data))
+            let grouped = try results[i].get()
+            XCTAssertEqual(grouped.count, 1)
+            InferenceFixtures.assertClose(grouped, alone.map(Double.init), relative: 1e-5, "image \(i) grouped vs alone")
+        }
+    }
+}

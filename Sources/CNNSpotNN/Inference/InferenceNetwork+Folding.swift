@@ -5,7 +5,9 @@ extension InferenceNetwork {
     static let batchNormEpsilon = 1e-5
 
     /// The stem conv, the residual blocks and `fc`, folded.
-    static func fold(_ spec: ResNetSpec, _ stateDict: StateDict) throws
+    /// `keepPlain3x3`: keep the plain copy of stride-1 3x3 conv weights (Winograd layouts are
+    /// made from it, per batch shape).
+    static func fold(_ spec: ResNetSpec, _ stateDict: StateDict, keepPlain3x3: Bool) throws
         -> (stem: InferenceConv, blocks: [InferenceBlock], fc: InferenceLinear) {
         let expected = Dictionary(spec.stateDictShapes.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
         func tensor(_ key: String) throws -> HostTensor {
@@ -38,7 +40,8 @@ extension InferenceNetwork {
                 throw InferenceError.invalidValue(key: convKey + ".weight", reason: "non-finite value after folding \(bnKey) (element \(bad))")
             }
             return InferenceConv(key: convKey, inChannels: i, outChannels: o, kernel: k, stride: stride, padding: padding,
-                                 weights: try InferenceParameter(dims: w.shape, values: weights),
+                                 weights: try InferenceParameter(dims: w.shape, values: weights,
+                                                                 keepPlain: keepPlain3x3 && k == 3 && stride == 1),
                                  bias: try InferenceParameter(dims: [o], values: bias))
         }
 

@@ -5,12 +5,12 @@ extension InferenceNetwork {
     /// Throws `exceedsMemoryLimit` before allocating anything if the activations would not fit.
     func buildPlan(_ key: InferencePlan.Key, memoryLimit: Int) throws -> InferencePlan {
         typealias Role = InferencePlanBuilder.Role
-        var b = InferencePlanBuilder(key: key)
+        var b = InferencePlanBuilder(key: key, options: options)
         let n = key.n
         let inputDesc = try DNNLMemoryDesc.plain([n, 3, key.h, key.w])
 
         // Stem: let oneDNN pick the input layout; read the caller's buffer directly if it is plain.
-        var probe = InferencePlanBuilder(key: key)
+        var probe = InferencePlanBuilder(key: key, options: options)
         _ = try probe.conv(stem, src: .input, srcDesc: .any([n, 3, key.h, key.w]), h: key.h, w: key.w,
                            dst: (.a, nil), sum: false, relu: true)
         let wanted = probe.steps[0].pd.md(dnnl_query_src_md)

@@ -5,11 +5,13 @@ import Foundation
 ///
 /// - BatchNorm is folded into each conv's weights and a bias (computed in Double, stored Float).
 /// - ReLU and the residual add run as post-ops of the convs (sum + ReLU on a block's last conv).
-/// - Layouts are oneDNN's choice (`format_tag_any`: blocked `nChw8c` / `OIhw8i8o` on AVX2);
-///   data changes layout only at the input (if the stem wants it) and before `fc`.
+/// - Layouts: with `.direct`, oneDNN's choice (`format_tag_any`: `nhwc` for its brgemm AVX-512
+///   convs, `nChw8c` for AVX2); with `.fastest` on AVX-512, `nChw16c` throughout and Winograd for
+///   the stride-1 3x3 convs. Weights are reordered once to the layout each conv wants. Data changes
+///   layout only at the input (if the stem wants it) and before `fc`.
 /// - Primitives and activation buffers are built once per batch shape `(N, H, W)` and thread
 ///   count and cached (least recently used dropped beyond `planCacheCapacity` shapes or
-///   `planCacheBytes` of activations).
+///   `planCacheBytes` of activations and shape-specific weight layouts).
 ///
 /// Input: `[N, 3, H, W]` float32, row-major, normalised as torchvision expects (ImageNet mean/std),
 /// any N >= 1, H and W >= 32. Output: `[N, classes]` logits, row-major (one per image for CNNSpot).
@@ -29,7 +31,8 @@ public final class InferenceNetwork {
         get { lock.lock(); defer { lock.unlock() }; return capacity }
         set { lock.lock(); capacity = max(1, newValue); trimCache(); lock.unlock() }
     }
-    /// Activation bytes the cached plans may hold together (the plan in use is always kept).
+    /// Bytes the cached plans may hold together: activations plus shape-specific weight layouts
+    /// (Winograd); the plan in use is always kept.
     public var planCacheBytes: Int {
         get { lock.lock(); defer { lock.unlock() }; return cacheBytes }
         set { lock.lock(); cacheBytes = newValue; trimCache(); lock.unlock() }
@@ -40,6 +43,11 @@ public final class InferenceNetwork {
         set { lock.lock(); memoryLimit = newValue; lock.unlock() }
     }
 
+    /// The algorithm asked for; `usesWinograd` says whether this CPU has it.
+    public let algorithm: InferenceConvolutionAlgorithm
+    public var usesWinograd: Bool { options.winograd }
+
+    let options: InferencePlanOptions
     let stem: InferenceConv
     let blocks: [InferenceBlock]
     let fc: InferenceLinear
@@ -53,9 +61,13 @@ public final class InferenceNetwork {
 
     /// Checks every parameter of `spec` in `stateDict` (torchvision keys; `num_batches_tracked`
     /// is not needed) and folds the BatchNorms. The state dict is not retained.
-    public init(spec: ResNetSpec = ResNetSpec(), stateDict: StateDict) throws {
+    /// `algorithm`: `.fastest` (Winograd where oneDNN has it) or `.direct`.
+    public init(spec: ResNetSpec = ResNetSpec(), stateDict: StateDict,
+                algorithm: InferenceConvolutionAlgorithm = .fastest) throws {
         self.spec = spec
-        (stem, blocks, fc) = try Self.fold(spec, stateDict)
+        self.algorithm = algorithm
+        options = InferencePlanOptions.resolve(algorithm)
+        (stem, blocks, fc) = try Self.fold(spec, stateDict, keepPlain3x3: options.winograd)
         stream = try DNNLStream()
     }
 
@@ -138,7 +150,7 @@ public final class InferenceNetwork {
     // Caller holds `lock`. Drops least recently used plans, never the newest.
     private func trimCache() {
         while plans.count > 1,
-              plans.count > capacity || plans.reduce(0, { $0 + $1.activationBytes }) > cacheBytes {
+              plans.count > capacity || plans.reduce(0, { $0 + $1.byteCount }) > cacheBytes {
             plans.removeFirst()
         }
     }

@@ -25,8 +25,12 @@ final class InferencePlan {
     }
 
     let key: Key
-    /// Bytes of the activation buffers this plan owns (weights are shared and not counted).
+    /// Bytes of the activation buffers this plan owns.
     let activationBytes: Int
+    /// Bytes of weight layouts only this plan (and maybe other plans) uses, e.g. Winograd
+    /// layouts for its shape; the canonical weights are shared by all plans and not counted.
+    let weightBytes: Int
+    var byteCount: Int { activationBytes + weightBytes }
     let outputCount: Int
     private let input: InferenceMemoryView
     private let output: DNNLMemory
@@ -34,13 +38,14 @@ final class InferencePlan {
     private let keepAlive: [AnyObject]
 
     init(key: Key, input: InferenceMemoryView, output: DNNLMemory, outputCount: Int,
-         steps: [Step], activationBytes: Int, keepAlive: [AnyObject]) {
+         steps: [Step], activationBytes: Int, weightBytes: Int, keepAlive: [AnyObject]) {
         self.key = key
         self.input = input
         self.output = output
         self.outputCount = outputCount
         self.steps = steps
         self.activationBytes = activationBytes
+        self.weightBytes = weightBytes
         self.keepAlive = keepAlive
     }
 

@@ -23,30 +23,31 @@ struct InferencePlanBuilder {
     }
 
     let key: InferencePlan.Key
+    let options: InferencePlanOptions
     var steps: [PendingStep] = []
 
-    init(key: InferencePlan.Key) { self.key = key }
+    init(key: InferencePlan.Key, options: InferencePlanOptions) {
+        self.key = key
+        self.options = options
+    }
 
     // MARK: Pass 1: primitive descriptors
 
     /// Convolution (+ optional sum onto `dst`'s current contents, + optional ReLU). `dst` nil
-    /// lets oneDNN choose the output layout. Returns the output descriptor.
+    /// puts the output in the options' layout (or oneDNN's choice). Returns the output descriptor.
     mutating func conv(_ c: InferenceConv, src: Target, srcDesc: DNNLMemoryDesc, h: Int, w: Int,
                        dst: (Role, DNNLMemoryDesc?), sum: Bool, relu: Bool) throws -> DNNLMemoryDesc {
         let n = key.n
-        let weightsAny = try DNNLMemoryDesc.any([c.outChannels, c.inChannels, c.kernel, c.kernel])
-        let biasDesc = try DNNLMemoryDesc.plain([c.outChannels])
-        let dstDesc = try dst.1 ?? DNNLMemoryDesc.any([n, c.outChannels, c.outputSize(h), c.outputSize(w)])
-        var op = dnnl_convolution_desc_t()
-        var (s, wt, b, d) = (srcDesc.raw, weightsAny.raw, biasDesc.raw, dstDesc.raw)
-        let strides: [Int64] = [Int64(c.stride), Int64(c.stride)]
-        // Symmetric padding as PyTorch: oneDNN, like PyTorch, floors (x + pl + pr - k) / s + 1.
-        let pad: [Int64] = [Int64(c.padding), Int64(c.padding)]
-        try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_convolution_direct,
-                                                         &s, &wt, &b, &d, strides, pad, pad),
-                      "convolution \(c.key) for input [\(n), \(c.inChannels), \(h), \(w)]")
+        let what = "convolution \(c.key) for input [\(n), \(c.inChannels), \(h), \(w)]"
+        let dstDesc = try dst.1 ?? activationDesc([n, c.outChannels, c.outputSize(h), c.outputSize(w)])
         let attr = try Self.postOps(sum: sum, relu: relu)
-        let pd = try DNNLPrimitiveDesc(op, attr: attr, what: "convolution \(c.key) for input [\(n), \(c.inChannels), \(h), \(w)]")
+        let pd: DNNLPrimitiveDesc
+        if options.winograd && c.kernel == 3 && c.stride == 1,
+           let wino = try? Self.convPD(c, srcDesc, dstDesc, dnnl_convolution_winograd, attr, what) {
+            pd = wino
+        } else {
+            pd = try Self.convPD(c, srcDesc, dstDesc, dnnl_convolution_direct, attr, what)
+        }
         let out = pd.md(dnnl_query_dst_md)
         steps.append(PendingStep(pd: pd, args: [
             (DNNLArg.src, src),
@@ -57,11 +58,30 @@ struct InferencePlanBuilder {
         return out
     }
 
+    private static func convPD(_ c: InferenceConv, _ srcDesc: DNNLMemoryDesc, _ dstDesc: DNNLMemoryDesc,
+                               _ algorithm: dnnl_alg_kind_t, _ attr: DNNLAttr?, _ what: String) throws -> DNNLPrimitiveDesc {
+        let weightsAny = try DNNLMemoryDesc.any([c.outChannels, c.inChannels, c.kernel, c.kernel])
+        let biasDesc = try DNNLMemoryDesc.plain([c.outChannels])
+        var op = dnnl_convolution_desc_t()
+        var (s, wt, b, d) = (srcDesc.raw, weightsAny.raw, biasDesc.raw, dstDesc.raw)
+        let strides: [Int64] = [Int64(c.stride), Int64(c.stride)]
+        // Symmetric padding as PyTorch: oneDNN, like PyTorch, floors (x + pl + pr - k) / s + 1.
+        let pad: [Int64] = [Int64(c.padding), Int64(c.padding)]
+        try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, algorithm, &s, &wt, &b, &d, strides, pad, pad), what)
+        return try DNNLPrimitiveDesc(op, attr: attr, what: what)
+    }
+
+    /// An activation descriptor in the options' fixed layout, or `any`.
+    func activationDesc(_ dims: [Int]) throws -> DNNLMemoryDesc {
+        if let tag = options.activationTag { return try DNNLMemoryDesc(dims: dims, tag: tag) }
+        return try .any(dims)
+    }
+
     /// Max or average pooling (no padding beyond `padding`), output layout chosen by oneDNN.
     mutating func pool(max: Bool, src: (Role, DNNLMemoryDesc), channels: Int, h: Int, w: Int,
                        kernel: (Int, Int), stride: Int, padding: Int, dst: Role, what: String) throws -> DNNLMemoryDesc {
         let oh = (h + 2 * padding - kernel.0) / stride + 1, ow = (w + 2 * padding - kernel.1) / stride + 1
-        let dstAny = try DNNLMemoryDesc.any([key.n, channels, oh, ow])
+        let dstAny = try activationDesc([key.n, channels, oh, ow])
         var op = dnnl_pooling_desc_t()
         var (s, d) = (src.1.raw, dstAny.raw)
         let k: [Int64] = [Int64(kernel.0), Int64(kernel.1)]
@@ -141,6 +161,7 @@ struct InferencePlanBuilder {
         let input = try InferenceMemoryView(unbound: inputDesc)
         let output = try DNNLMemory(plain: outputDims)
         var keepAlive: [AnyObject] = [input, output]
+        var ownedWeightBytes = 0
         var built: [InferencePlan.Step] = []
         for step in steps {
             var args: [dnnl_exec_arg_t] = []
@@ -153,7 +174,8 @@ struct InferencePlanBuilder {
                     let v = try view(role, desc)
                     handle = v.handle
                 case .parameter(let p, let desc):
-                    let m = try p.memory(in: desc)
+                    let (m, shared) = try p.memory(in: desc)
+                    if !shared && !keepAlive.contains(where: { $0 === m }) { ownedWeightBytes += m.desc.byteCount }
                     keepAlive.append(m)
                     handle = m.handle
                 }
@@ -163,6 +185,7 @@ struct InferencePlanBuilder {
         }
         keepAlive.append(contentsOf: views.map(\.1) as [AnyObject])
         return InferencePlan(key: key, input: input, output: output, outputCount: outputDims.reduce(1, *),
-                             steps: built, activationBytes: bytes.values.reduce(0, +), keepAlive: keepAlive)
+                             steps: built, activationBytes: bytes.values.reduce(0, +), weightBytes: ownedWeightBytes,
+                             keepAlive: keepAlive)
     }
 }

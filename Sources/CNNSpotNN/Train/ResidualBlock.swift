@@ -59,9 +59,9 @@ final class ResidualBlock {
             g = try convs[i].backward(try bns[i].backward(g))
         }
         if let ds = downsample {
-            g.accumulate(try ds.conv.backward(try ds.bn.backward(d)))
+            try g.accumulate(try ds.conv.backward(try ds.bn.backward(d)))
         } else {
-            g.accumulate(d)
+            try g.accumulate(d)
         }
         return g
     }

@@ -100,20 +100,29 @@ public final class Conv2d {
     /// `dy` `[N, out, OH, OW]` (any layout) -> `dx` `[N, in, H, W]`; adds dL/dW into `weight.grad`.
     /// The kept input is released.
     public func backward(_ dy: Tensor) throws -> Tensor {
+        try backward(dy, inputGradient: true)!
+    }
+
+    /// As `backward(_:)`, skipping dL/dx when `inputGradient` is false (the network's first
+    /// conv: nothing needs the gradient of the image).
+    func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
         guard let saved = savedInput else { throw NNError.badState("Conv2d.backward without a train-mode forward") }
         let p = saved.primitives
         guard dy.shape == p.outputShape else { throw NNError.badShape("Conv2d.backward: dy \(dy.shape), expected \(p.outputShape)") }
         savedInput = nil
         let bd = p.backwardData.desc, bw = p.backwardWeights.desc
-        let diffDst = try dy.memory.reordered(to: bd.md(dnnl_query_diff_dst_md))
-        let w = try weight.value.memory.reordered(to: bd.md(dnnl_query_weights_md))
-        let dx = try Tensor(layout: bd.md(dnnl_query_diff_src_md))
-        try p.backwardData.execute(args: [DNNLArg.diffDst: diffDst, DNNLArg.weights: w, DNNLArg.diffSrc: dx.memory])
-
+        let diffDst = try dy.memory.reordered(to: bw.md(dnnl_query_diff_dst_md))
+        var dx: Tensor? = nil
+        if inputGradient {
+            let diffDstD = try diffDst.reordered(to: bd.md(dnnl_query_diff_dst_md))
+            let w = try weight.value.memory.reordered(to: bd.md(dnnl_query_weights_md))
+            let out = try Tensor(layout: bd.md(dnnl_query_diff_src_md))
+            try p.backwardData.execute(args: [DNNLArg.diffDst: diffDstD, DNNLArg.weights: w, DNNLArg.diffSrc: out.memory])
+            dx = out
+        }
         let src = try saved.memory.reordered(to: bw.md(dnnl_query_src_md))
-        let diffDstW = try diffDst.reordered(to: bw.md(dnnl_query_diff_dst_md))
         let dw = try weightGradScratch.outputBuffer(for: bw.md(dnnl_query_diff_weights_md))
-        try p.backwardWeights.execute(args: [DNNLArg.src: src, DNNLArg.diffDst: diffDstW, DNNLArg.diffWeights: dw])
+        try p.backwardWeights.execute(args: [DNNLArg.src: src, DNNLArg.diffDst: diffDst, DNNLArg.diffWeights: dw])
         if dw !== weightGradScratch { try dw.reorder(into: weightGradScratch) }
         weightGradScratch.withUnsafeBufferPointer { weight.grad.accumulate($0) }
         return dx

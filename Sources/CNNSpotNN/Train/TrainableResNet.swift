@@ -79,7 +79,7 @@ public final class TrainableResNet {
     public func backward(_ dLogits: Tensor) throws {
         var g = try avgpool.backward(try fc.backward(dLogits))
         for b in blocks.reversed() { g = try b.backward(g) }
-        _ = try conv1.backward(try bn1.backward(try relu.backward(try maxpool.backward(g))))
+        _ = try conv1.backward(try bn1.backward(try relu.backward(try maxpool.backward(g))), inputGradient: false)
     }
 
     public func backward(_ dLogits: HostTensor) throws { try backward(try Tensor(dLogits)) }

@@ -50,6 +50,11 @@ final class ResidualBlock {
         return try relus[relus.count - 1].forward(try Tensor.sum(h, identity), mode: mode)
     }
 
+    func releaseSaved() {
+        convs.forEach { $0.releaseSaved() }; bns.forEach { $0.releaseSaved() }; relus.forEach { $0.releaseSaved() }
+        downsample?.conv.releaseSaved(); downsample?.bn.releaseSaved()
+    }
+
     /// dL/d(output) -> dL/d(input): the main path and the identity (or downsample) path summed.
     func backward(_ dy: Tensor) throws -> Tensor {
         let d = try relus[relus.count - 1].backward(dy)

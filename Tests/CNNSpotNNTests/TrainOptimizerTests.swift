@@ -46,6 +46,14 @@ final class TrainOptimizerTests: XCTestCase {
         try resumed.importState(first.exportState())
         try run("adam", ps, steps: 4...5, setLR: { resumed.lr = $0 }, lrChange: 5e-4, step: resumed.step)
 
+        // PyTorch-style indices: position in parameters() order.
+        let indexed = resumed.exportIndexedState()
+        XCTAssertEqual(indexed[0], resumed.exportState()["a.weight"]); XCTAssertEqual(indexed[1], resumed.exportState()["b.bias"])
+        XCTAssertThrowsError(try resumed.importIndexedState([2: indexed[0]!])) { XCTAssertTrue("\($0)".contains("index 2")) }
+        let third = Adam(ps, lr: 1e-3, weightDecay: 0.01)
+        try third.importIndexedState(indexed)
+        XCTAssertEqual(third.exportState(), resumed.exportState())
+
         XCTAssertThrowsError(try resumed.importState(["nope": .init(step: 1, expAvg: HostTensor(zeros: [5]), expAvgSq: HostTensor(zeros: [5]))])) {
             XCTAssertTrue("\($0)".contains("nope"))
         }

@@ -67,6 +67,26 @@ public final class Adam {
         moments.mapValues { State(step: $0.step, expAvg: $0.m.host, expAvgSq: $0.v.host) }
     }
 
+    /// The state by position in `keys` (PyTorch's optimizer `state_dict()['state']` is indexed
+    /// this way: `state[i]` belongs to the i-th parameter of `model.parameters()`).
+    public func exportIndexedState() -> [Int: State] {
+        let byKey = exportState()
+        var out: [Int: State] = [:]
+        for (i, key) in keys.enumerated() { if let s = byKey[key] { out[i] = s } }
+        return out
+    }
+
+    /// Imports PyTorch-style indexed state (see `exportIndexedState`); indices must be in range.
+    public func importIndexedState(_ state: [Int: State]) throws {
+        let k = keys
+        var byKey: [String: State] = [:]
+        for (i, s) in state {
+            guard i >= 0 && i < k.count else { throw NNError.badState("Adam state: index \(i) out of range (\(k.count) parameters)") }
+            byKey[k[i]] = s
+        }
+        try importState(byKey)
+    }
+
     /// Replaces the state for the given keys (resuming training). Every key must be one of
     /// this optimizer's parameters and every moment must have the parameter's shape.
     public func importState(_ state: [String: State]) throws {

@@ -1,3 +1,4 @@
+import CDNNL
 import Dispatch
 
 /// torch.nn.BatchNorm2d (eps 1e-5, momentum 0.1, affine, tracking running stats).
@@ -5,7 +6,8 @@ import Dispatch
 /// running_var move by momentum, running_var with the UNBIASED batch variance (M / (M - 1));
 /// num_batches_tracked += 1. Eval: normalise with the running statistics.
 ///
-/// Own loops, one channel per work item, with Double reductions as PyTorch's CPU kernels
+/// Works on row-major NCHW and on oneDNN's channel-blocked nChw16c / nChw8c (output in the
+/// input's layout). Own loops, one channel block per work item, with Double reductions as PyTorch's CPU kernels
 /// (`batch_norm_cpu_collect_stats`, `batch_norm_cpu_backward`: accscalar_t = double). oneDNN's
 /// float32 one-pass statistics were tried first: ~1e-4 relative variance error, which a
 /// ResNet-50 training step amplifies into percent-level gradient differences.
@@ -30,29 +32,46 @@ public final class BatchNorm2d {
         runningVar.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
     }
 
-    /// `x` `[N, C, H, W]` -> same shape.
-    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        guard x.shape.count == 4, x.shape[1] == channels else {
-            throw NNError.badShape("BatchNorm2d(\(channels)): input \(x.shape), expected [N, \(channels), H, W]")
+    /// `t` with its channel block size: 1 for row-major NCHW, 16 / 8 for nChw16c / nChw8c;
+    /// any other layout is converted to row-major.
+    private func blocked(_ t: Tensor) throws -> (tensor: Tensor, block: Int) {
+        if t.isPlain { return (t, 1) }
+        for (tag, b) in [(dnnl_nChw16c, 16), (dnnl_nChw8c, 8)] where channels % b == 0 {
+            if t.memory.desc.isEqual(to: try DNNLMemoryDesc(dims: t.shape, tag: tag)) { return (t, b) }
         }
+        return (try t.plain(), 1)
+    }
+
+    /// `x` `[N, C, H, W]` -> same shape and layout.
+    public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
+        guard input.shape.count == 4, input.shape[1] == channels else {
+            throw NNError.badShape("BatchNorm2d(\(channels)): input \(input.shape), expected [N, \(channels), H, W]")
+        }
+        let (x, b) = try blocked(input)
         let (n, c, hw) = (x.shape[0], channels, x.shape[2] * x.shape[3])
-        let m = n * hw
+        let cb = c / b, m = n * hw
         if mode == .train && m < 2 {
             throw NNError.badShape("BatchNorm2d: training needs more than 1 value per channel, input \(x.shape)")
         }
-        let y = try Tensor(zeros: x.shape)
+        let y = try Tensor(layout: x.memory.desc)
         var mean = [Double](repeating: 0, count: c), invStd = [Double](repeating: 0, count: c)
         var variance = [Double](repeating: 0, count: c)
         if mode == .train {
-            x.withUnsafeBufferPointer { xs in
+            x.memory.withUnsafeBufferPointer { xs in
                 mean.withUnsafeMutableBufferPointer { mb in variance.withUnsafeMutableBufferPointer { vb in
-                    parallelChannels(c) { ch in
-                        var s = 0.0
-                        for i in 0..<n { let base = (i * c + ch) * hw; for j in 0..<hw { s += Double(xs[base + j]) } }
-                        let mu = s / Double(m)
-                        var q = 0.0
-                        for i in 0..<n { let base = (i * c + ch) * hw; for j in 0..<hw { let d = Double(xs[base + j]) - mu; q += d * d } }
-                        mb[ch] = mu; vb[ch] = q / Double(m)
+                    parallelChannels(cb) { blk in
+                        var acc = [Double](repeating: 0, count: b)
+                        for i in 0..<n { for j in 0..<hw {
+                            let base = ((i * cb + blk) * hw + j) * b
+                            for k in 0..<b { acc[k] += Double(xs[base + k]) }
+                        } }
+                        let mu = acc.map { $0 / Double(m) }
+                        for k in 0..<b { acc[k] = 0 }
+                        for i in 0..<n { for j in 0..<hw {
+                            let base = ((i * cb + blk) * hw + j) * b
+                            for k in 0..<b { let d = Double(xs[base + k]) - mu[k]; acc[k] += d * d }
+                        } }
+                        for k in 0..<b { mb[blk * b + k] = mu[k]; vb[blk * b + k] = acc[k] / Double(m) }
                     }
                 } }
             }
@@ -63,14 +82,20 @@ public final class BatchNorm2d {
             } }
         }
         // y = x * alpha + beta with alpha = invstd * weight, beta = bias - mean * alpha (PyTorch's form).
-        weight.value.withUnsafeBufferPointer { w in bias.value.withUnsafeBufferPointer { b in
-            x.withUnsafeBufferPointer { xs in y.withUnsafeMutableBufferPointer { ys in
-                parallelChannels(c) { ch in
-                    let alpha = invStd[ch] * Double(w[ch])
-                    let a = Float(alpha), be = Float(Double(b[ch]) - mean[ch] * alpha)
-                    for i in 0..<n { let base = (i * c + ch) * hw; for j in 0..<hw { ys[base + j] = xs[base + j] * a + be } }
-                }
-            } }
+        var alpha = [Float](repeating: 0, count: c), beta = [Float](repeating: 0, count: c)
+        weight.value.withUnsafeBufferPointer { w in bias.value.withUnsafeBufferPointer { bi in
+            for ch in 0..<c {
+                let a = invStd[ch] * Double(w[ch])
+                alpha[ch] = Float(a); beta[ch] = Float(Double(bi[ch]) - mean[ch] * a)
+            }
+        } }
+        x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
+            parallelChannels(cb) { blk in
+                for i in 0..<n { for j in 0..<hw {
+                    let base = ((i * cb + blk) * hw + j) * b
+                    for k in 0..<b { ys[base + k] = xs[base + k] * alpha[blk * b + k] + beta[blk * b + k] }
+                } }
+            }
         } }
         if mode == .train {
             let unbias = Double(m) / Double(m - 1), mom = momentum
@@ -88,40 +113,44 @@ public final class BatchNorm2d {
         return y
     }
 
-    /// `dy` -> `dx` through the batch statistics of the last train forward (PyTorch's
-    /// formula: dx = (dy - mean(dy) - (x - mean) * dot * invstd^2 / M) * invstd * weight with
-    /// dot = sum(dy * (x - mean))); adds dweight = dot * invstd and dbias = sum(dy) into the grads.
-    /// The saved input is released.
-    public func backward(_ dy: Tensor) throws -> Tensor {
+    /// `dy` -> `dx` (in the input's layout) through the batch statistics of the last train
+    /// forward (PyTorch's formula: dx = (dy - mean(dy) - (x - mean) * dot * invstd^2 / M) *
+    /// invstd * weight with dot = sum(dy * (x - mean))); adds dweight = dot * invstd and
+    /// dbias = sum(dy) into the grads. The saved input is released.
+    public func backward(_ dyAny: Tensor) throws -> Tensor {
         guard let s = saved else { throw NNError.badState("BatchNorm2d.backward without a train-mode forward") }
-        guard dy.shape == s.x.shape else { throw NNError.badShape("BatchNorm2d.backward: dy \(dy.shape), expected \(s.x.shape)") }
+        guard dyAny.shape == s.x.shape else { throw NNError.badShape("BatchNorm2d.backward: dy \(dyAny.shape), expected \(s.x.shape)") }
         saved = nil
-        let (n, c, hw) = (s.x.shape[0], channels, s.x.shape[2] * s.x.shape[3])
-        let m = Double(n * hw)
-        let dx = try Tensor(zeros: s.x.shape)
+        let (x, b) = try blocked(s.x)
+        let dy = try dyAny.inLayout(x.memory.desc)
+        let (n, c, hw) = (x.shape[0], channels, x.shape[2] * x.shape[3])
+        let cb = c / b, m = Double(n * hw)
+        let dx = try Tensor(layout: x.memory.desc)
         var sums = [Double](repeating: 0, count: c), dots = [Double](repeating: 0, count: c)
-        weight.value.withUnsafeBufferPointer { w in
-            s.x.withUnsafeBufferPointer { xs in dy.withUnsafeBufferPointer { g in dx.withUnsafeMutableBufferPointer { d in
-                sums.withUnsafeMutableBufferPointer { sb in dots.withUnsafeMutableBufferPointer { db in
-                    parallelChannels(c) { ch in
-                        let mu = s.mean[ch]
-                        var sum = 0.0, dot = 0.0
-                        for i in 0..<n {
-                            let base = (i * c + ch) * hw
-                            for j in 0..<hw { let gv = Double(g[base + j]); sum += gv; dot += (Double(xs[base + j]) - mu) * gv }
-                        }
-                        sb[ch] = sum; db[ch] = dot
-                        let invStd = s.invStd[ch]
-                        let gradMean = Float(sum / m), proj = Float(dot * invStd * invStd / m)
-                        let scale = Float(invStd * Double(w[ch])), muF = Float(mu)
-                        for i in 0..<n {
-                            let base = (i * c + ch) * hw
-                            for j in 0..<hw { d[base + j] = (g[base + j] - gradMean - (xs[base + j] - muF) * proj) * scale }
-                        }
+        let w = weight.value.host.data
+        x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
+            sums.withUnsafeMutableBufferPointer { sb in dots.withUnsafeMutableBufferPointer { db in
+                parallelChannels(cb) { blk in
+                    let mu = (0..<b).map { s.mean[blk * b + $0] }
+                    var sum = [Double](repeating: 0, count: b), dot = [Double](repeating: 0, count: b)
+                    for i in 0..<n { for j in 0..<hw {
+                        let base = ((i * cb + blk) * hw + j) * b
+                        for k in 0..<b { let gv = Double(g[base + k]); sum[k] += gv; dot[k] += (Double(xs[base + k]) - mu[k]) * gv }
+                    } }
+                    var gradMean = [Float](repeating: 0, count: b), proj = gradMean, scale = gradMean, muF = gradMean
+                    for k in 0..<b {
+                        let ch = blk * b + k, invStd = s.invStd[ch]
+                        sb[ch] = sum[k]; db[ch] = dot[k]
+                        gradMean[k] = Float(sum[k] / m); proj[k] = Float(dot[k] * invStd * invStd / m)
+                        scale[k] = Float(invStd * Double(w[ch])); muF[k] = Float(mu[k])
                     }
-                } }
-            } } }
-        }
+                    for i in 0..<n { for j in 0..<hw {
+                        let base = ((i * cb + blk) * hw + j) * b
+                        for k in 0..<b { d[base + k] = (g[base + k] - gradMean[k] - (xs[base + k] - muF[k]) * proj[k]) * scale[k] }
+                    } }
+                }
+            } }
+        } } }
         weight.grad.withUnsafeMutableBufferPointer { gw in bias.grad.withUnsafeMutableBufferPointer { gb in
             for ch in 0..<c { gw[ch] += Float(dots[ch] * s.invStd[ch]); gb[ch] += Float(sums[ch]) }
         } }

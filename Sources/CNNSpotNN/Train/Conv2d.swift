@@ -2,8 +2,9 @@ import CDNNL
 
 /// 2-D convolution without bias (torch.nn.Conv2d(bias=False)): square kernel, stride,
 /// symmetric zero padding, output `floor((H + 2p - k) / s) + 1`. Weight `[out, in, k, k]`
-/// (OIHW). oneDNN convolution forward, backward-data and backward-weights on plain NCHW;
-/// primitives cached per input shape.
+/// (OIHW). oneDNN convolution forward, backward-data and backward-weights in oneDNN's preferred
+/// layouts (`preferBlockedLayouts`): outputs stay blocked for the next layer, inputs of another
+/// layout are reordered. Primitives cached per input shape.
 public final class Conv2d {
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     public let weight: Parameter
@@ -15,9 +16,17 @@ public final class Conv2d {
         let outputShape: [Int]
     }
     private var cache: [[Int]: Primitives] = [:]
-    private var savedInput: Tensor?
+    /// The forward input in the layout the forward primitive used (kept for backward-weights).
+    private var savedInput: (shape: [Int], memory: DNNLMemory, primitives: Primitives)?
     /// oneDNN overwrites diff_weights; the result lands here and is added to `weight.grad`.
     private let weightGradScratch: DNNLMemory
+
+    /// Let oneDNN pick its preferred (blocked, e.g. nChw16c) layouts for convolution: its direct
+    /// JIT kernels run much faster than the GEMM-based ones it uses on plain NCHW, and the
+    /// other layers work on blocked tensors too (measured: ResNet-50 train step at batch 4,
+    /// 224x224, 1.5-1.8 s blocked vs 2.2-3.2 s row-major on the shared 2-core machine). Off:
+    /// row-major throughout. Read when a layer first sees an input shape.
+    nonisolated(unsafe) public static var preferBlockedLayouts = true
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0) throws {
         precondition(inChannels > 0 && outChannels > 0 && kernel > 0 && stride > 0 && padding >= 0)
@@ -40,10 +49,11 @@ public final class Conv2d {
     }
 
     private func primitives(for input: [Int]) throws -> Primitives {
-        if let p = cache[input] { return p }
+        let key = input + [Self.preferBlockedLayouts ? 1 : 0]
+        if let p = cache[key] { return p }
         let out = try outputShape(for: input)
-        let src = try DNNLMemoryDesc.plain(input), dst = try DNNLMemoryDesc.plain(out)
-        let w = try DNNLMemoryDesc.plain(weight.shape)
+        let layout: ([Int]) throws -> DNNLMemoryDesc = Self.preferBlockedLayouts ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
+        let src = try layout(input), dst = try layout(out), w = try layout(weight.shape)
         let strides = [Int64(stride), Int64(stride)], pad = [Int64(padding), Int64(padding)]
         let what = "conv \(input) -> \(out) k\(kernel) s\(stride) p\(padding)"
 
@@ -70,29 +80,51 @@ public final class Conv2d {
 
         let p = Primitives(forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
                            backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
-        cache[input] = p
+        cache[key] = p
         return p
     }
 
-    /// `x` `[N, in, H, W]` -> `[N, out, OH, OW]`. In train mode the input is kept for backward.
+    /// `x` `[N, in, H, W]` -> `[N, out, OH, OW]`, in the layout the primitive prefers (row-major
+    /// when `preferBlockedLayouts` is off). In train mode the input is kept for backward.
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let p = try primitives(for: x.shape)
-        let y = try Tensor(zeros: p.outputShape)
-        try p.forward.execute(args: [DNNLArg.src: x.memory, DNNLArg.weights: weight.value.memory, DNNLArg.dst: y.memory])
-        savedInput = mode == .train ? x : nil
+        let pd = p.forward.desc
+        let src = try x.memory.reordered(to: pd.md(dnnl_query_src_md))
+        let w = try weight.value.memory.reordered(to: pd.md(dnnl_query_weights_md))
+        let y = try Tensor(layout: pd.md(dnnl_query_dst_md))
+        try p.forward.execute(args: [DNNLArg.src: src, DNNLArg.weights: w, DNNLArg.dst: y.memory])
+        savedInput = mode == .train ? (x.shape, src, p) : nil
         return y
     }
 
-    /// `dy` `[N, out, OH, OW]` -> `dx` `[N, in, H, W]`; adds dL/dW into `weight.grad`.
+    /// `dy` `[N, out, OH, OW]` (any layout) -> `dx` `[N, in, H, W]`; adds dL/dW into `weight.grad`.
+    /// The kept input is released.
     public func backward(_ dy: Tensor) throws -> Tensor {
-        guard let x = savedInput else { throw NNError.badState("Conv2d.backward without a train-mode forward") }
-        let p = try primitives(for: x.shape)
+        try backward(dy, inputGradient: true)!
+    }
+
+    /// As `backward(_:)`, skipping dL/dx when `inputGradient` is false (the network's first
+    /// conv: nothing needs the gradient of the image).
+    func backward(_ dy: Tensor, inputGradient: Bool) throws -> Tensor? {
+        guard let saved = savedInput else { throw NNError.badState("Conv2d.backward without a train-mode forward") }
+        let p = saved.primitives
         guard dy.shape == p.outputShape else { throw NNError.badShape("Conv2d.backward: dy \(dy.shape), expected \(p.outputShape)") }
-        let dx = try Tensor(zeros: x.shape)
-        try p.backwardData.execute(args: [DNNLArg.diffDst: dy.memory, DNNLArg.weights: weight.value.memory, DNNLArg.diffSrc: dx.memory])
-        let dw = weightGradScratch
-        try p.backwardWeights.execute(args: [DNNLArg.src: x.memory, DNNLArg.diffDst: dy.memory, DNNLArg.diffWeights: dw])
-        dw.withUnsafeBufferPointer { weight.grad.accumulate($0) }
+        savedInput = nil
+        let bd = p.backwardData.desc, bw = p.backwardWeights.desc
+        let diffDst = try dy.memory.reordered(to: bw.md(dnnl_query_diff_dst_md))
+        var dx: Tensor? = nil
+        if inputGradient {
+            let diffDstD = try diffDst.reordered(to: bd.md(dnnl_query_diff_dst_md))
+            let w = try weight.value.memory.reordered(to: bd.md(dnnl_query_weights_md))
+            let out = try Tensor(layout: bd.md(dnnl_query_diff_src_md))
+            try p.backwardData.execute(args: [DNNLArg.diffDst: diffDstD, DNNLArg.weights: w, DNNLArg.diffSrc: out.memory])
+            dx = out
+        }
+        let src = try saved.memory.reordered(to: bw.md(dnnl_query_src_md))
+        let dw = try weightGradScratch.outputBuffer(for: bw.md(dnnl_query_diff_weights_md))
+        try p.backwardWeights.execute(args: [DNNLArg.src: src, DNNLArg.diffDst: diffDst, DNNLArg.diffWeights: dw])
+        if dw !== weightGradScratch { try dw.reorder(into: weightGradScratch) }
+        weightGradScratch.withUnsafeBufferPointer { weight.grad.accumulate($0) }
         return dx
     }
 

@@ -1,5 +1,5 @@
 /// Adaptive average pool to 1x1 followed by flatten (torchvision's `avgpool` + `torch.flatten(x, 1)`):
-/// `[N, C, H, W]` -> `[N, C]`, the mean over H*W (accumulated in Double).
+/// `[N, C, H, W]` (any layout) -> `[N, C]`, the mean over H*W (accumulated in Double); dx row-major.
 public final class GlobalAvgPool {
     private var savedInputShape: [Int]?
 
@@ -9,7 +9,7 @@ public final class GlobalAvgPool {
         guard x.shape.count == 4 else { throw NNError.badShape("GlobalAvgPool: input \(x.shape), expected [N, C, H, W]") }
         let (rows, hw) = (x.shape[0] * x.shape[1], x.shape[2] * x.shape[3])
         let y = try Tensor(zeros: [x.shape[0], x.shape[1]])
-        x.withUnsafeBufferPointer { src in y.withUnsafeMutableBufferPointer { dst in
+        try x.plain().withUnsafeBufferPointer { src in y.withUnsafeMutableBufferPointer { dst in
             for r in 0..<rows {
                 var s = 0.0
                 for i in 0..<hw { s += Double(src[r * hw + i]) }

@@ -19,6 +19,7 @@ public final class Linear {
         }
         let n = x.shape[0], (fi, fo) = (inFeatures, outFeatures)
         let y = try Tensor(zeros: [n, fo])
+        let x = try x.plain()
         x.withUnsafeBufferPointer { xs in weight.value.withUnsafeBufferPointer { w in bias.value.withUnsafeBufferPointer { b in
             y.withUnsafeMutableBufferPointer { ys in
                 for i in 0..<n {
@@ -40,6 +41,7 @@ public final class Linear {
         let n = x.shape[0], (fi, fo) = (inFeatures, outFeatures)
         guard dy.shape == [n, fo] else { throw NNError.badShape("Linear.backward: dy \(dy.shape), expected \([n, fo])") }
         let dx = try Tensor(zeros: x.shape)
+        savedInput = nil
         x.withUnsafeBufferPointer { xs in dy.withUnsafeBufferPointer { g in weight.value.withUnsafeBufferPointer { w in
             dx.withUnsafeMutableBufferPointer { d in
                 for i in 0..<n {

@@ -7,24 +7,28 @@ public final class MaxPool2d {
     public let kernel: Int, stride: Int, padding: Int
 
     private struct Primitives {
+        let layout: DNNLMemoryDesc
         let forward: DNNLPrimitive; let backward: DNNLPrimitive
-        let workspace: DNNLMemoryDesc; let outputShape: [Int]
+        let workspace: DNNLMemoryDesc; let output: DNNLMemoryDesc
     }
+    /// Per input shape, for the input layout last seen.
     private var cache: [[Int]: Primitives] = [:]
-    private var saved: (inputShape: [Int], workspace: DNNLMemory)?
+    private var saved: (input: DNNLMemoryDesc, workspace: DNNLMemory)?
 
     public init(kernel: Int = 3, stride: Int = 2, padding: Int = 1) {
         precondition(kernel > 0 && stride > 0 && padding >= 0 && padding * 2 <= kernel)
         self.kernel = kernel; self.stride = stride; self.padding = padding
     }
 
-    private func primitives(for input: [Int]) throws -> Primitives {
-        if let p = cache[input] { return p }
+    private func primitives(for layout: DNNLMemoryDesc) throws -> Primitives {
+        let input = layout.dims
+        if let p = cache[input], p.layout.isEqual(to: layout) { return p }
         guard input.count == 4, input[2] + 2 * padding >= kernel, input[3] + 2 * padding >= kernel else {
             throw NNError.badShape("MaxPool2d k\(kernel) s\(stride) p\(padding): input \(input), expected [N, C, H, W] large enough")
         }
         let out = [input[0], input[1], (input[2] + 2 * padding - kernel) / stride + 1, (input[3] + 2 * padding - kernel) / stride + 1]
-        let src = try DNNLMemoryDesc.plain(input), dst = try DNNLMemoryDesc.plain(out)
+        // The output follows the input's layout (format "any" resolved by oneDNN).
+        let src = layout, dst = try DNNLMemoryDesc.any(out)
         let st = [Int64(stride), Int64(stride)], k = [Int64(kernel), Int64(kernel)], pad = [Int64(padding), Int64(padding)]
         let what = "max pool \(input) -> \(out)"
         var fd = dnnl_pooling_desc_t(), bd = dnnl_pooling_desc_t()
@@ -34,27 +38,29 @@ public final class MaxPool2d {
         } }
         let fpd = try DNNLPrimitiveDesc(fd, what: what)
         let bpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "backward " + what)
-        let p = Primitives(forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd),
-                           workspace: fpd.md(dnnl_query_workspace_md), outputShape: out)
+        let p = Primitives(layout: layout, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd),
+                           workspace: fpd.md(dnnl_query_workspace_md), output: fpd.md(dnnl_query_dst_md))
         cache[input] = p
         return p
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        let p = try primitives(for: x.shape)
-        let y = try Tensor(zeros: p.outputShape)
+        let p = try primitives(for: x.memory.desc)
+        let y = try Tensor(layout: p.output)
         let ws = try DNNLMemory(p.workspace)
         try p.forward.execute(args: [DNNLArg.src: x.memory, DNNLArg.dst: y.memory, DNNLArg.workspace: ws])
-        saved = mode == .train ? (x.shape, ws) : nil
+        saved = mode == .train ? (x.memory.desc, ws) : nil
         return y
     }
 
     public func backward(_ dy: Tensor) throws -> Tensor {
         guard let s = saved else { throw NNError.badState("MaxPool2d.backward without a train-mode forward") }
-        let p = try primitives(for: s.inputShape)
-        guard dy.shape == p.outputShape else { throw NNError.badShape("MaxPool2d.backward: dy \(dy.shape), expected \(p.outputShape)") }
-        let dx = try Tensor(zeros: s.inputShape)
-        try p.backward.execute(args: [DNNLArg.diffDst: dy.memory, DNNLArg.workspace: s.workspace, DNNLArg.diffSrc: dx.memory])
+        let p = try primitives(for: s.input)
+        guard dy.shape == p.output.dims else { throw NNError.badShape("MaxPool2d.backward: dy \(dy.shape), expected \(p.output.dims)") }
+        saved = nil
+        let g = try dy.inLayout(p.output)
+        let dx = try Tensor(layout: s.input)
+        try p.backward.execute(args: [DNNLArg.diffDst: g.memory, DNNLArg.workspace: s.workspace, DNNLArg.diffSrc: dx.memory])
         return dx
     }
 

@@ -50,6 +50,11 @@ final class ResidualBlock {
         return try relus[relus.count - 1].forward(try Tensor.sum(h, identity), mode: mode)
     }
 
+    func releaseSaved() {
+        convs.forEach { $0.releaseSaved() }; bns.forEach { $0.releaseSaved() }; relus.forEach { $0.releaseSaved() }
+        downsample?.conv.releaseSaved(); downsample?.bn.releaseSaved()
+    }
+
     /// dL/d(output) -> dL/d(input): the main path and the identity (or downsample) path summed.
     func backward(_ dy: Tensor) throws -> Tensor {
         let d = try relus[relus.count - 1].backward(dy)
@@ -59,9 +64,9 @@ final class ResidualBlock {
             g = try convs[i].backward(try bns[i].backward(g))
         }
         if let ds = downsample {
-            g.accumulate(try ds.conv.backward(try ds.bn.backward(d)))
+            try g.accumulate(try ds.conv.backward(try ds.bn.backward(d)))
         } else {
-            g.accumulate(d)
+            try g.accumulate(d)
         }
         return g
     }

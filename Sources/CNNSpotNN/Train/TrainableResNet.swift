@@ -79,10 +79,18 @@ public final class TrainableResNet {
     public func backward(_ dLogits: Tensor) throws {
         var g = try avgpool.backward(try fc.backward(dLogits))
         for b in blocks.reversed() { g = try b.backward(g) }
-        _ = try conv1.backward(try bn1.backward(try relu.backward(try maxpool.backward(g))))
+        _ = try conv1.backward(try bn1.backward(try relu.backward(try maxpool.backward(g))), inputGradient: false)
     }
 
     public func backward(_ dLogits: HostTensor) throws { try backward(try Tensor(dLogits)) }
+
+    /// Frees the activations a train-mode forward kept, when no backward will follow
+    /// (a failed step); backward frees them itself.
+    public func releaseActivations() {
+        conv1.releaseSaved(); bn1.releaseSaved(); relu.releaseSaved(); maxpool.releaseSaved()
+        for b in blocks { b.releaseSaved() }
+        avgpool.releaseSaved(); fc.releaseSaved()
+    }
 
     /// One step of the detector's objective on a batch: zero grads, train forward,
     /// BCEWithLogits (mean) against `labels` (`[N]` or `[N, 1]`, 0 real / 1 fake), backward.
@@ -92,9 +100,14 @@ public final class TrainableResNet {
             throw NNError.badShape("trainingStep: \(labels.count) labels for input \(x.shape) (one logit per image)")
         }
         zeroGrad()
-        let logits = try forward(x, mode: .train)
-        let (loss, grad) = try BCEWithLogits.forwardBackward(logits: logits, targets: HostTensor(shape: logits.shape, data: labels))
-        try backward(grad)
-        return (loss, logits)
+        do {
+            let logits = try forward(x, mode: .train)
+            let (loss, grad) = try BCEWithLogits.forwardBackward(logits: logits, targets: HostTensor(shape: logits.shape, data: labels))
+            try backward(grad)
+            return (loss, logits)
+        } catch {
+            releaseActivations()
+            throw error
+        }
     }
 }

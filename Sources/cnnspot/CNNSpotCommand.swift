@@ -15,5 +15,8 @@ struct CNNSpotCommand: ParsableCommand {
             InfoCommand.self,
             BenchCommand.self,
             BenchPipelineCommand.self,
+            RobustnessCommand.self,
+            SpectrumCommand.self,
+            CalibrateCommand.self,
         ])
 }

@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage"], swiftSettings: v5),
         .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotCheckpoint"], swiftSettings: v5),
         .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpot"], swiftSettings: v5),
-        .testTarget(name: "CLITests", dependencies: ["cnnspot"], swiftSettings: v5),
+        .testTarget(name: "CLITests", dependencies: ["cnnspot", "CNNSpot"], swiftSettings: v5),
     ]
 )

@@ -25,7 +25,11 @@ public final class Detector {
     /// missing, unexpected or mis-shaped key is an error listing them by name; otherwise extra
     /// keys are ignored (missing ones are still an error: there is nothing to run without them).
     public static func load(path: String, strict: Bool = true) throws -> Detector {
-        let checkpoint = try Checkpoint.load(path: path)
+        let checkpoint: LoadedCheckpoint
+        do { checkpoint = try Checkpoint.load(path: path) } catch {
+            let text = "\(error)"
+            throw ModelLoadError(file: path, problems: [text.hasPrefix(path) ? String(text.dropFirst(path.count + 2)) : text])
+        }
         let (spec, stateDict) = try stateDict(from: checkpoint, file: path, strict: strict)
         let network = try InferenceNetwork(spec: spec, stateDict: stateDict)
         var threshold = 0.5

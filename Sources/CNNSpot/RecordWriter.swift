@@ -6,6 +6,8 @@ import Foundation
 public final class RecordWriter {
     public enum Format: String, CaseIterable, Sendable { case csv, jsonl, table }
 
+    static let tableWidths = [-11, -6, 9, -6, 0]
+
     public static let columns = ["path", "probability", "logit", "label", "width", "height", "format", "error"]
 
     private let format: Format
@@ -23,8 +25,7 @@ public final class RecordWriter {
             wroteHeader = true
             switch format {
             case .csv: sink(Self.columns.joined(separator: ",") + "\n")
-            case .table: sink(String(format: "%-12@ %-6@ %9@  %5@  %-5@ %@\n", "probability" as NSString,
-                                     "label" as NSString, "size" as NSString, "fmt" as NSString, "" as NSString, "path" as NSString))
+            case .table: sink(TextTable.row(["probability", "label", "size", "format", "path"], Self.tableWidths) + "\n")
             case .jsonl: break
             }
         }
@@ -56,12 +57,10 @@ public final class RecordWriter {
     func tableRow(_ r: DetectionRecord) -> String {
         let size = (r.width != nil && r.height != nil) ? "\(r.width!)x\(r.height!)" : "-"
         if let error = r.error {
-            return String(format: "%-12@ %-6@ %9@  %5@  %-5@ %@", "-" as NSString, "ERROR" as NSString, size as NSString,
-                          (r.format ?? "-") as NSString, "" as NSString, "\(r.path): \(error)" as NSString)
+            return TextTable.row(["-", "ERROR", size, r.format ?? "-", "\(r.path): \(error)"], Self.tableWidths)
         }
         let p = r.probability.map { String(format: "%.6f", $0) } ?? "n/a"
-        return String(format: "%-12@ %-6@ %9@  %5@  %-5@ %@", p as NSString, (r.label ?? "-") as NSString, size as NSString,
-                      (r.format ?? "-") as NSString, "" as NSString, r.path as NSString)
+        return TextTable.row([p, r.label ?? "-", size, r.format ?? "-", r.path], Self.tableWidths)
     }
 
     /// Shortest round-trippable decimal, so CSV/JSON keep full precision.

@@ -15,6 +15,7 @@ struct CNNSpotCommand: ParsableCommand {
             InfoCommand.self,
             BenchCommand.self,
             BenchPipelineCommand.self,
+            EvalCommand.self,
             RobustnessCommand.self,
             SpectrumCommand.self,
             CalibrateCommand.self,

@@ -1,0 +1,110 @@
+import ArgumentParser
+import CNNSpot
+import Foundation
+
+/// `cnnspot eval ROOT -m MODEL`: the reference's `eval.py` over ForenSynths sets.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a model on ForenSynths-layout sets: AP, accuracy (real/fake), AUC, EER, TPR at FPR.",
+        discussion: """
+        ROOT is a folder with 0_real/1_fake, a multi-class set (class folders holding \
+        0_real/1_fake), or a test root whose generator folders are sets (multi-class ones are \
+        detected). Writes results.csv (testset, accuracy, avg precision first, as the reference), \
+        results.json, scores.csv (per image) and manifest.json to --output.
+        """)
+
+    @Argument(help: "ForenSynths test root, one set, or several.")
+    var roots: [String]
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Center crop side, or 'none' for the full image; repeat for several (e.g. --crop 224 --crop none). Default: none.")
+    var crop: [String] = []
+
+    @Option(help: "Decision threshold (default: the model's calibrated threshold, else 0.5).")
+    var threshold: Double?
+
+    @Option(help: "How ROOT is read: auto, one-set, set-per-child.")
+    var layout: String = "auto"
+
+    @Option(name: [.short, .long], help: "Folder for results.csv, results.json, scores.csv, manifest.json.")
+    var output: String = "eval_results"
+
+    @Option(help: "Use at most this many images per class (0_real / 1_fake) per set (quick checks).")
+    var maxPerClass: Int?
+
+    @Flag(help: "Apply the EXIF orientation tag (the reference does not).")
+    var exifTranspose = false
+
+    func validate() throws {
+        if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
+        guard ["auto", "one-set", "set-per-child"].contains(layout) else {
+            throw ValidationError("--layout must be auto, one-set or set-per-child")
+        }
+        _ = try preprocessings()
+    }
+
+    func preprocessings() throws -> [TestTimePreprocessing] {
+        if crop.isEmpty { return [TestTimePreprocessing()] }
+        return try crop.map { c in
+            if c.lowercased() == "none" { return TestTimePreprocessing() }
+            guard let n = Int(c), n >= 32, n <= 16384 else { throw ValidationError("--crop takes a size in 32...16384 or 'none', not '\(c)'") }
+            return TestTimePreprocessing(crop: n)
+        }
+    }
+
+    func run() throws {
+        let detector = try modelOptions.loadDetector()!
+        let mode: ForenSynthsLayout.Mode = layout == "one-set" ? .oneSet : layout == "set-per-child" ? .setPerChild : .auto
+        var sets: [ImageSet] = []
+        var manifest = RunManifest()
+        for root in roots {
+            let found = try ForenSynthsLayout.discover(root, mode: mode)
+            found.warnings.forEach { printError("eval: \($0)") }
+            for var s in found.sets {
+                if let cap = maxPerClass {
+                    var kept: [LabeledImage] = []
+                    var seen = [0, 0]
+                    for im in s.images where seen[im.label] < cap { kept.append(im); seen[im.label] += 1 }
+                    s.images = kept
+                }
+                sets.append(s)
+                manifest.datasets.append(RunManifest.datasetInfo(name: s.name, root: s.root, files: s.images.map(\.path)))
+            }
+        }
+        let threshold = self.threshold ?? detector.threshold
+        manifest.model = try detector.manifestInfo()
+        manifest.settings = ["threshold": "\(threshold)", "crop": crop.isEmpty ? "none" : crop.joined(separator: ","),
+                             "batch_size": "\(modelOptions.batchSize)", "threads": "\(NNThreads.count)",
+                             "exif_transpose": "\(exifTranspose)", "layout": layout]
+        var decode = DecodeOptions()
+        decode.applyEXIFOrientation = exifTranspose
+
+        var results: [Evaluation.SetResult] = []
+        var allScores: [(preprocessing: String, images: [Evaluation.ScoredImage])] = []
+        let pres = try preprocessings()
+        let total = sets.reduce(0) { $0 + $1.images.count } * pres.count
+        let progress = ProgressBar(total: total, label: "eval")
+        for pre in pres {
+            let scored = Evaluation.score(detector: detector, sets: sets, preprocessing: pre, threshold: threshold,
+                                          batchSize: modelOptions.batchSize, decodeOptions: decode,
+                                          progress: { progress.advance(by: $0) })
+            for (set, s) in zip(sets, scored) {
+                results.append(Evaluation.summarize(s, set: set.name, preprocessing: pre, threshold: threshold))
+            }
+            allScores.append((pre.description, scored.flatMap { $0 }))
+        }
+        progress.finish()
+
+        let report = EvalReport(results: results, scores: allScores, threshold: threshold)
+        let dir = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try report.csv().write(to: dir.appendingPathComponent("results.csv"), atomically: true, encoding: .utf8)
+        try report.json().write(to: dir.appendingPathComponent("results.json"), atomically: true, encoding: .utf8)
+        try report.scoresCSV().write(to: dir.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
+        try manifest.write(to: dir.appendingPathComponent("manifest.json"))
+        print(report.table(), terminator: "")
+        print("wrote \(output)/results.csv, results.json, scores.csv, manifest.json")
+    }
+}

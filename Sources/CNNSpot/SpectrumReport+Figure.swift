@@ -18,30 +18,45 @@ extension SpectrumReport {
         return out
     }
 
-    /// The peak view's colour range: from the 1st percentile to the larger of the 99.9th
-    /// percentile and half the highest value, so that isolated peaks (a few pixels of a
-    /// 256 x 256 plane) reach the top colours instead of being clipped into the noise.
+    /// The peak view's colour range: from the median (about 0: the noise floor) to the larger of
+    /// the 99.95th percentile and half the highest value, so that isolated peaks (a few pixels
+    /// of a 256 x 256 plane) take the top colours and the noise stays dark.
     static func peakRange(_ values: [Double]) -> ClosedRange<Double> {
         let v = values.filter(\.isFinite).sorted()
         guard let maxV = v.last else { return 0...1 }
         func pct(_ p: Double) -> Double { v[min(v.count - 1, Int((p / 100 * Double(v.count - 1)).rounded()))] }
-        let lo = pct(1), hi = max(pct(99.9), maxV / 2)
+        let lo = pct(50), hi = max(pct(99.95), maxV / 2)
         return hi > lo ? lo...hi : lo...(lo + 1)
     }
+
+    /// The peak view shown in figures: `peakView` with the lowest frequencies (within 2 of
+    /// zero on both axes: the residual's mean and slow trends, no up-sampling information, and
+    /// the largest values) set to 0 so they do not set the colour range.
+    static func displayedPeakView(_ r: Result, window: Int) -> [Double] {
+        var v = peakView(r.displayPlane, width: r.size, height: r.size, window: window)
+        let c = r.size / 2
+        for y in max(0, c - 2)...min(r.size - 1, c + 2) {
+            for x in max(0, c - 2)...min(r.size - 1, c + 2) { v[y * r.size + x] = 0 }
+        }
+        return v
+    }
+
+    /// Magnification so a panel is about 512 pixels: single-frequency peaks become visible blocks.
+    static func panelScale(_ results: [Result]) -> Int { max(1, 512 / max(1, results.map(\.size).max() ?? 1)) }
 
     /// Heatmap of results' spectra (as computed, `clipPercentile` 0.5) on one shared range.
     public static func spectrumHeatmap(_ results: [Result], title: String) -> Heatmap {
         Heatmap(panels: results.map { HeatmapPanel(title: panelTitle($0), width: $0.size, height: $0.size, values: $0.displayPlane) },
-                title: title, colormap: .viridis)
+                title: title, colormap: .viridis, scale: panelScale(results))
     }
 
     /// Heatmap of the results' peak views (`peakView`) on one shared range.
     public static func peakHeatmap(_ results: [Result], window: Int, title: String) -> Heatmap {
         let panels = results.map {
-            HeatmapPanel(title: panelTitle($0), width: $0.size, height: $0.size,
-                         values: peakView($0.displayPlane, width: $0.size, height: $0.size, window: window))
+            HeatmapPanel(title: panelTitle($0), width: $0.size, height: $0.size, values: displayedPeakView($0, window: window))
         }
-        return Heatmap(panels: panels, title: title, colormap: .magma, range: peakRange(panels.flatMap(\.values)))
+        return Heatmap(panels: panels, title: title, colormap: .magma, range: peakRange(panels.flatMap(\.values)),
+                       scale: panelScale(results))
     }
 
     static func panelTitle(_ r: Result) -> String { "\(r.source.label ?? r.source.name) (\(r.imageCount))" }
@@ -55,14 +70,15 @@ extension SpectrumReport {
             let a = results[0].displayPlane, b = results[1].displayPlane
             let diff = HeatmapPanel(title: "\(results[1].source.label ?? "b") - \(results[0].source.label ?? "a")",
                                     width: results[0].size, height: results[0].size, values: zip(b, a).map { $0 - $1 })
-            rows.append(Heatmap(panels: [diff], title: "difference of log spectra", colormap: .viridis).render())
+            rows.append(Heatmap(panels: [diff], title: "difference of log spectra", colormap: .viridis,
+                                scale: panelScale(results)).render())
         }
         return stackVertically(rows, gap: 12)
     }
 
     /// All sources' peak views, `perRow` panels a row, on one shared range.
     public static func combinedFigure(_ results: [Result], window: Int, perRow: Int = 4) -> RGBImage {
-        let range = peakRange(results.flatMap { peakView($0.displayPlane, width: $0.size, height: $0.size, window: window) })
+        let range = peakRange(results.flatMap { displayedPeakView($0, window: window) })
         var rows: [RGBImage] = []
         for start in stride(from: 0, to: results.count, by: perRow) {
             let chunk = Array(results[start..<min(results.count, start + perRow)])

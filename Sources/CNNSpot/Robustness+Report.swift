@@ -14,7 +14,7 @@ extension RobustnessRow {
 }
 
 /// CSV field quoting (RFC 4180): quoted when it holds a comma, quote or line break.
-func csvField(_ s: String) -> String {
+func csvQuoted(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
@@ -22,7 +22,7 @@ func csvField(_ s: String) -> String {
 extension RobustnessResult {
     /// `robustness.csv`: one row per set and level, then a `mean` row per level.
     public func csv() -> String {
-        ([RobustnessRow.csvHeader] + rows.map(\.csvFields)).map { $0.map(csvField).joined(separator: ",") }
+        ([RobustnessRow.csvHeader] + rows.map(\.csvFields)).map { $0.map(csvQuoted).joined(separator: ",") }
             .joined(separator: "\n") + "\n"
     }
 
@@ -34,7 +34,7 @@ extension RobustnessResult {
             for s in images {
                 lines.append([p.rawValue, p.format(level), s.setName, s.path, String(s.label),
                               s.probability.map { "\($0)" } ?? "", s.logit.map { "\($0)" } ?? "", s.error ?? ""]
-                    .map(csvField).joined(separator: ","))
+                    .map(csvQuoted).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"

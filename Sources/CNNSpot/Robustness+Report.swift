@@ -74,7 +74,7 @@ extension RobustnessResult {
             return LineSeries(name: name, x: r.map(\.level), y: r.map { ($0[keyPath: metric.keyPath] ?? .nan) * 100 },
                               color: name == "mean" ? .black : nil)
         }
-        var plot = LinePlot(title: "\(metric.title) vs \(perturbation.rawValue)", xLabel: perturbation.axisTitle,
+        var plot = LinePlot(title: "\(metric.title) vs \(perturbation.displayName)", xLabel: perturbation.axisTitle,
                             yLabel: "\(metric.title) (%)", series: series)
         plot.yRange = 0...100
         plot.xReversed = perturbation.axisReversed

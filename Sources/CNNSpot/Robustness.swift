@@ -23,6 +23,15 @@ public enum Perturbation: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Name in plot titles.
+    public var displayName: String {
+        switch self {
+        case .blur: return "Gaussian blur"
+        case .jpeg: return "JPEG quality"
+        case .resize: return "downscaling"
+        }
+    }
+
     /// Plots draw JPEG quality and resize factor decreasing to the right (stronger degradation
     /// to the right, as blur sigma increases to the right).
     public var axisReversed: Bool { self != .blur }

@@ -67,7 +67,12 @@ public enum SpectrumReport {
     /// folders holding them) gives a real and a fake source; any other folder is one source of
     /// all the images below it. Files are sorted by path and cut to `maxImages`.
     public static func sources(of folder: String, maxImages: Int) throws -> [Source] {
-        let name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        let url = URL(fileURLWithPath: folder).standardizedFileURL
+        var name = url.lastPathComponent
+        // `set/1_fake` given alone is named `set_1_fake`, so two sets' halves do not collide.
+        if name == "0_real" || name == "1_fake" {
+            name = url.deletingLastPathComponent().lastPathComponent + "_" + name
+        }
         if let set = try? ForenSynthsLayout.discover(folder, mode: .oneSet).sets.first {
             return [(0, "real"), (1, "fake")].compactMap { label, title in
                 let files = set.images.filter { $0.label == label }.map(\.path).sorted()
@@ -78,6 +83,23 @@ public enum SpectrumReport {
         let files = ImageInputs().expand([folder]).compactMap(\.path).sorted()
         guard !files.isEmpty else { throw ReportError.noImages("\(folder): no image found") }
         return [Source(name: name, label: nil, files: Array(files.prefix(maxImages)))]
+    }
+
+    /// Renames sources whose file stems repeat across `groups` (e.g. two folders both called
+    /// `fakes`) by appending `-2`, `-3`, ... to the later ones' names.
+    public static func uniquelyNamed(_ groups: [[Source]]) -> [[Source]] {
+        var used: Set<String> = ["spectra"]  // the combined figure
+        return groups.map { group in
+            let original = group.first?.name ?? ""
+            // The file stems a group writes: one per source, plus the set figure for real | fake.
+            func stems(_ n: String) -> [String] {
+                group.map { Source(name: n, label: $0.label, files: []).stem } + (group.count > 1 ? [n] : [])
+            }
+            var name = original, k = 1
+            while stems(name).contains(where: used.contains) { k += 1; name = "\(original)-\(k)" }
+            used.formUnion(stems(name))
+            return group.map { Source(name: name, label: $0.label, files: $0.files) }
+        }
     }
 
     /// The residual median the spectrum uses: SciPy `median_filter(size=3, mode='reflect')`.

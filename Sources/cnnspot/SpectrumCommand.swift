@@ -54,7 +54,7 @@ struct SpectrumCommand: ParsableCommand {
         settings.scale = scale == "db" ? .decibels : .naturalLog
         settings.maxImages = maxImages
         settings.peakWindow = peakWindow
-        let groups = try folders.map { try SpectrumReport.sources(of: $0, maxImages: maxImages) }
+        let groups = SpectrumReport.uniquelyNamed(try folders.map { try SpectrumReport.sources(of: $0, maxImages: maxImages) })
         let total = groups.joined().reduce(0) { $0 + $1.files.count }
         let bar = ProgressBar(total: total, label: "spectrum")
         var results: [[SpectrumReport.Result]] = []

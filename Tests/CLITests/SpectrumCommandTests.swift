@@ -13,7 +13,7 @@ final class SpectrumCommandTests: XCTestCase {
         let out = dir.appendingPathComponent("out")
         let r = try CLI.run(["spectrum", set, folder, "-o", out.path, "--max-images", "4"])
         XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
-        for name in ["srvgg_real", "srvgg_fake", "1_fake"] {
+        for name in ["srvgg_real", "srvgg_fake", "cyclegan_1_fake"] {
             let npy = try NpyArray.read(from: out.appendingPathComponent("\(name).npy"))
             XCTAssertEqual(npy.shape, [256, 256], name)
             XCTAssertTrue(npy.doubles.allSatisfy(\.isFinite), name)

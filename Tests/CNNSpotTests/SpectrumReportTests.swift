@@ -110,3 +110,15 @@ final class SpectrumReportTests: XCTestCase {
         }
     }
 }
+
+final class SpectrumReportNamingTests: XCTestCase {
+    func testRepeatedNamesAreMadeUnique() throws {
+        let minisynths = TestPaths.sharedData.appendingPathComponent("minisynths/test")
+        let a = try SpectrumReport.sources(of: minisynths.appendingPathComponent("srvgg/1_fake").path, maxImages: 1)
+        XCTAssertEqual(a.map(\.stem), ["srvgg_1_fake"], "a set's half alone is named after its set")
+        let set = try SpectrumReport.sources(of: minisynths.appendingPathComponent("srvgg").path, maxImages: 1)
+        let named = SpectrumReport.uniquelyNamed([set, set, a, a, [.init(name: "spectra", label: nil, files: [])]])
+        XCTAssertEqual(named.map { $0.map(\.stem) }, [["srvgg_real", "srvgg_fake"], ["srvgg-2_real", "srvgg-2_fake"],
+                                                     ["srvgg_1_fake"], ["srvgg_1_fake-2"], ["spectra-2"]])
+    }
+}

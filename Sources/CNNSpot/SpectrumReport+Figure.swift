@@ -94,7 +94,8 @@ extension SpectrumReport {
 
     /// Writes per source `<stem>.npy` (float64, `[size, size]` grey or `[3, size, size]` RGB:
     /// the mean spectrum as computed) and `<stem>.png` (`figure`); per folder with real and fake
-    /// `<name>.png` (real | fake); with more than one folder `spectra.png` (`combinedFigure`).
+    /// `<name>.png` (real | fake); with more than one folder `spectra.png` (`combinedFigure`);
+    /// `spectrum.json`: per source its image count, skipped files and `upsamplingPeakStrength`.
     /// `groups` holds the results of each folder argument. Returns the file names written.
     @discardableResult
     public static func write(_ groups: [[Result]], to directory: URL, window: Int) throws -> [String] {
@@ -117,6 +118,15 @@ extension SpectrumReport {
             if group.count > 1, let name = group.first?.source.name {
                 try put("\(name).png") { try figure(group, name: name, window: window).writePNG(to: $0) }
             }
+        }
+        let summary: [[String: Any]] = groups.joined().map { r in
+            ["name": r.source.name, "label": r.source.label ?? NSNull(), "stem": r.source.stem, "images": r.imageCount,
+             "skipped": r.skipped, "size": r.size, "planes": r.planes.count,
+             "upsampling_peak_strength": upsamplingPeakStrength(r.displayPlane, width: r.size, height: r.size, window: window)]
+        }
+        try put("spectrum.json") {
+            try JSONSerialization.data(withJSONObject: ["peak_window": window, "sources": summary],
+                                       options: [.prettyPrinted, .sortedKeys]).write(to: $0, options: .atomic)
         }
         if groups.count > 1 {
             try put("spectra.png") { try combinedFigure(groups.flatMap { $0 }, window: window).writePNG(to: $0) }

@@ -100,7 +100,13 @@ final class SpectrumReportTests: XCTestCase {
         let out = dir.appendingPathComponent("out")
         let written = try SpectrumReport.write([results, [r]], to: out, window: 9)
         XCTAssertEqual(Set(written), ["srvgg_real.npy", "srvgg_real.png", "srvgg_fake.npy", "srvgg_fake.png", "srvgg.png",
-                                      "mixed.npy", "mixed.png", "spectra.png"])
+                                      "mixed.npy", "mixed.png", "spectra.png", "spectrum.json"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("spectrum.json"))) as? [String: Any])
+        let entries = try XCTUnwrap(json["sources"] as? [[String: Any]])
+        XCTAssertEqual(entries.map { $0["stem"] as? String }, ["srvgg_real", "srvgg_fake", "mixed"])
+        XCTAssertEqual(entries.map { $0["images"] as? Int }, [2, 2, 3])
+        XCTAssertEqual((entries[1]["upsampling_peak_strength"] as? NSNumber)?.doubleValue,
+                       SpectrumReport.upsamplingPeakStrength(results[1].planes[0], width: 64, height: 64))
         let npy = try NpyArray.read(from: out.appendingPathComponent("srvgg_fake.npy"))
         XCTAssertEqual(npy.shape, [64, 64]); XCTAssertEqual(npy.doubles, results[1].planes[0])
         XCTAssertEqual(try NpyArray.read(from: out.appendingPathComponent("mixed.npy")).shape, [3, 32, 32])

@@ -16,5 +16,8 @@ struct CNNSpotCommand: ParsableCommand {
             BenchCommand.self,
             BenchPipelineCommand.self,
             EvalCommand.self,
+            RobustnessCommand.self,
+            SpectrumCommand.self,
+            CalibrateCommand.self,
         ])
 }

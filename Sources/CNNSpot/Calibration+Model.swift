@@ -1,0 +1,41 @@
+import Foundation
+
+extension Calibration {
+    /// Writes the model of `input` (`.pth` in either PyTorch format, or `.safetensors`) to
+    /// `output` as safetensors with `threshold` in its metadata (`CNNSpotMetadata.threshold`) and
+    /// `calibration` (JSON) describing the fit. A `.pth` is converted as `cnnspot convert` does
+    /// (the model state dict, `module.` stripped, float32, fresh CNNSpot metadata); a
+    /// safetensors file keeps its tensors' dtypes and its metadata apart from those two keys.
+    /// Returns the metadata written.
+    @discardableResult
+    public static func writeModel(from input: String, to output: String, threshold: Double,
+                                  calibration: [String: Any]) throws -> [String: String] {
+        guard threshold > 0, threshold < 1 else {
+            throw CalibrationError.notEnoughData("threshold \(threshold) is not a probability in (0, 1)")
+        }
+        let checkpoint = try Checkpoint.load(path: input)
+        let tensors = try checkpoint.stateDict(stripModulePrefix: true)
+        var metadata: [String: String]
+        if checkpoint.format == .safetensors && !checkpoint.metadata.isEmpty {
+            metadata = checkpoint.metadata
+        } else {
+            metadata = CNNSpotMetadata.make(for: tensors, manifest: [
+                "source": URL(fileURLWithPath: input).lastPathComponent,
+                "source_format": checkpoint.format.rawValue,
+                "state_dict_location": checkpoint.stateDictLocation ?? "",
+            ])
+        }
+        // Swift prints the shortest decimal that parses back to the same Double.
+        metadata[CNNSpotMetadata.threshold] = "\(threshold)"
+        if let data = try? JSONSerialization.data(withJSONObject: calibration, options: [.sortedKeys]) {
+            metadata["calibration"] = String(decoding: data, as: UTF8.self)
+        }
+        do {
+            try SafeTensorsWriter.write(tensors, metadata: metadata,
+                                        floats: checkpoint.format == .safetensors ? .keep : .float32, to: output)
+        } catch {
+            throw CalibrationError.io(path: output, reason: "\(error)")
+        }
+        return metadata
+    }
+}

@@ -1,0 +1,67 @@
+import CNNSpot
+import Foundation
+import XCTest
+
+/// `cnnspot calibrate` with a synthetic ResNet-18: the stored threshold is the one Metrics picks
+/// from the scores `cnnspot detect` gives the same images, and `detect` then uses it.
+final class CalibrateCommandTests: XCTestCase {
+    /// Probabilities and labels (from the folder name) of `cnnspot detect --format jsonl`.
+    private func detect(_ folder: String, model: String, dir: URL) throws -> [(p: Double, label: Int, fake: Bool)] {
+        let out = dir.appendingPathComponent("scores-\(UUID().uuidString).jsonl")
+        let r = try CLI.run(["detect", folder, "-m", model, "--crop", "64", "--format", "jsonl", "-o", out.path])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map { line in
+            let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let path = try XCTUnwrap(o["path"] as? String)
+            return ((o["probability"] as! NSNumber).doubleValue, path.contains("/1_fake/") ? 1 : 0, o["label"] as? String == "fake")
+        }
+    }
+
+    func testThresholdIsFittedOnDetectScoresAndUsedAfterwards() throws {
+        let dir = try CLI.temporaryDirectory("calibrate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try CLI.syntheticModel(in: dir)
+        let set = dir.appendingPathComponent("cal")
+        try copyMiniSet("cyclegan", to: dir, name: "cal", count: 5)
+        let before = try detect(set.path, model: model, dir: dir)
+        XCTAssertEqual(before.count, 10)
+        let data = try LabeledScores(scores: before.map(\.p), labels: before.map(\.label))
+
+        for (target, expected) in [("best-balanced", try Metrics.bestBalancedAccuracy(data)),
+                                   ("fpr:0.2", try Metrics.operatingPoint(data, maxFalsePositiveRate: 0.2))] {
+            let out = dir.appendingPathComponent("cal-\(target.replacingOccurrences(of: ":", with: "_")).safetensors")
+            let r = try CLI.run(["calibrate", set.path, "-m", model, "-o", out.path, "--crop", "64", "--target", target])
+            XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
+            XCTAssertTrue(r.stdout.contains("before threshold 0.5") && r.stdout.contains("after "), r.stdout)
+            let stored = try XCTUnwrap(Double(try XCTUnwrap(Checkpoint.load(path: out.path).metadata["threshold"])))
+            if expected.threshold > 0 && expected.threshold < 1 {
+                XCTAssertEqual(stored, expected.threshold, target)
+            } else {
+                XCTAssertTrue(stored > 0 && stored < 1, "\(target): \(stored)")
+                XCTAssertTrue(r.stderr.contains("outside (0, 1)"), r.stderr)
+            }
+            // detect with the calibrated model labels by p > stored threshold.
+            let after = try detect(set.path, model: out.path, dir: dir)
+            XCTAssertEqual(after.map(\.p), before.map(\.p), "same weights, same scores")
+            XCTAssertEqual(after.map(\.fake), after.map { $0.p > stored }, target)
+            let fpr = Double(after.filter { $0.label == 0 && $0.fake }.count) / Double(data.realCount)
+            if target == "fpr:0.2" { XCTAssertLessThanOrEqual(fpr, 0.2) }
+            print("calibrate CLI \(target): threshold \(stored), FPR \(fpr)")
+        }
+    }
+
+    func testUsageErrors() throws {
+        let dir = try CLI.temporaryDirectory("calibrate-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = try CLI.run(["calibrate", dir.path, "-m", "x.safetensors", "--target", "fpr:2"])
+        XCTAssertEqual(bad.code, 64); XCTAssertTrue(bad.stderr.contains("fpr:2"), bad.stderr)
+        let model = try CLI.syntheticModel(in: dir)
+        try copyMiniSet("cyclegan", to: dir, name: "onlyreal", count: 1)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("onlyreal/1_fake"))
+        let oneClass = try CLI.run(["calibrate", dir.appendingPathComponent("onlyreal").path, "-m", model, "--crop", "64",
+                                    "-o", dir.appendingPathComponent("o.safetensors").path])
+        XCTAssertNotEqual(oneClass.code, 0)
+        XCTAssertTrue(oneClass.stderr.contains("real and fake"), oneClass.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.safetensors").path))
+    }
+}

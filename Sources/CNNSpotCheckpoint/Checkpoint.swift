@@ -37,6 +37,13 @@ public enum Checkpoint {
             throw CheckpointError.io(path: path, reason: error.localizedDescription)
         }
         if head.starts(with: zipMagic) {
+            let tail: Data
+            do { tail = try ZipEndRecord.tail(ofFile: url, size: size) } catch {
+                throw CheckpointError.io(path: path, reason: error.localizedDescription)
+            }
+            guard ZipEndRecord.isPresent(inTail: tail) else {
+                throw CheckpointError.badArchive("'\(path)' has no zip end-of-central-directory record (truncated file?)")
+            }
             let archive: Archive
             do { archive = try Archive(url: url, accessMode: .read) } catch {
                 throw CheckpointError.badArchive("'\(path)' is not a readable zip archive (\(error))")
@@ -57,11 +64,19 @@ public enum Checkpoint {
         }
         let head = data.prefix(16)
         if head.starts(with: zipMagic) {
-            let archive: Archive
-            do { archive = try Archive(data: data, accessMode: .read) } catch {
-                throw CheckpointError.badArchive("not a readable zip archive (\(error))")
+            // ZIPFoundation's in-memory backend traps on entries that point past the end of the
+            // data (found by fuzzing) and leaks on a missing end record; its file backend does
+            // neither. So a zip held in memory is read through a private temporary file.
+            guard ZipEndRecord.isPresent(inTail: data.suffix(ZipEndRecord.maxTail)) else {
+                throw CheckpointError.badArchive("no zip end-of-central-directory record (truncated file?)")
             }
-            return try loadZip(archive, fileBytes: data.count, limits: limits)
+            let temp = FileManager.default.temporaryDirectory
+                .appendingPathComponent("cnnspot-checkpoint-\(UUID().uuidString).pth")
+            do { try data.write(to: temp) } catch {
+                throw CheckpointError.io(path: temp.path, reason: "cannot write a temporary copy: \(error.localizedDescription)")
+            }
+            defer { try? FileManager.default.removeItem(at: temp) }
+            return try load(path: temp.path, limits: limits)
         }
         if TorchLegacyReader.sniff(head) {
             let root = try TorchLegacyReader(data: data, limits: limits).read()

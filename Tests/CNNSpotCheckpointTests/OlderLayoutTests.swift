@@ -17,4 +17,12 @@ final class OlderLayoutTests: XCTestCase {
         XCTAssertNil(ckpt.formatVersion)
         try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors("deflated"), file: "deflated")
     }
+
+    /// Sizes of 2^40 next to a 0: no arithmetic may overflow (found by review, not by the fuzzer).
+    func testEmptyTensorWithHugeSizes() throws {
+        let ckpt = try Checkpoint.load(path: Fixtures.path("empty_huge_shape.pth"))
+        try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors("empty_huge_shape"), file: "empty_huge_shape")
+        XCTAssertEqual(ckpt.allTensors.first?.tensor.count, 0)
+        XCTAssertEqual(try SafeTensorsWriter.encode(ckpt.allTensors).isEmpty, false)
+    }
 }

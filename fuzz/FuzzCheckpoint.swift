@@ -9,6 +9,9 @@ public func fuzzCheckpoint(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let data = Data(bytes: start, count: count)
     var limits = CheckpointLimits()
     limits.maxFileBytes = 1 << 20
+    // Smaller object limits than the defaults keep each run fast; the code paths are the same.
+    limits.maxContainers = 1 << 14
+    limits.maxStackSize = 1 << 16
     guard let ckpt = try? Checkpoint.load(data: data, limits: limits) else { return 0 }
     for (_, tensor) in ckpt.allTensors where tensor.count <= 1 << 16 {
         _ = try? tensor.floatValues()

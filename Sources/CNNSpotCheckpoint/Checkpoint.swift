@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// The file formats `Checkpoint.load` recognises by their first bytes.
 public enum CheckpointFormat: String, Sendable {
@@ -14,10 +13,10 @@ public enum CheckpointFormat: String, Sendable {
 /// Loading checkpoints without Python and without executing anything.
 public enum Checkpoint {
     /// Loads a PyTorch `.pth` (zip or legacy) or a `.safetensors` file, sniffing the format.
-    /// Files above `limits.maxFileBytes` are refused before reading; legacy and safetensors files
-    /// are memory-mapped, so tensors are slices of the mapping until converted.
+    /// Files above `limits.maxFileBytes` are refused before reading. The file is memory-mapped:
+    /// tensors are slices of the mapping (stored zip records, legacy storages, safetensors data)
+    /// until converted, so loading costs little more memory than the values taken out.
     public static func load(path: String, limits: CheckpointLimits = .default) throws -> LoadedCheckpoint {
-        let url = URL(fileURLWithPath: path)
         let size: Int
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -28,23 +27,8 @@ public enum Checkpoint {
         guard size <= limits.maxFileBytes else {
             throw CheckpointError.fileTooLarge(path: path, bytes: size, limit: limits.maxFileBytes)
         }
-        let head: Data
-        do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            head = try handle.read(upToCount: 16) ?? Data()
-        } catch {
-            throw CheckpointError.io(path: path, reason: error.localizedDescription)
-        }
-        if head.starts(with: zipMagic) {
-            let archive: Archive
-            do { archive = try Archive(url: url, accessMode: .read) } catch {
-                throw CheckpointError.badArchive("'\(path)' is not a readable zip archive (\(error))")
-            }
-            return try loadZip(archive, fileBytes: size, limits: limits)
-        }
         let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw CheckpointError.io(path: path, reason: error.localizedDescription)
         }
         return try load(data: data, limits: limits)
@@ -57,11 +41,9 @@ public enum Checkpoint {
         }
         let head = data.prefix(16)
         if head.starts(with: zipMagic) {
-            let archive: Archive
-            do { archive = try Archive(data: data, accessMode: .read) } catch {
-                throw CheckpointError.badArchive("not a readable zip archive (\(error))")
-            }
-            return try loadZip(archive, fileBytes: data.count, limits: limits)
+            let result = try TorchZipReader(zip: try ZipDirectory(data: data), limits: limits).read()
+            return try LoadedCheckpoint(format: .torchZip, root: result.root, archiveName: result.archiveName,
+                                        formatVersion: result.version)
         }
         if TorchLegacyReader.sniff(head) {
             let root = try TorchLegacyReader(data: data, limits: limits).read()
@@ -80,10 +62,4 @@ public enum Checkpoint {
     }
 
     static let zipMagic = Data([0x50, 0x4b, 0x03, 0x04])
-
-    private static func loadZip(_ archive: Archive, fileBytes: Int, limits: CheckpointLimits) throws -> LoadedCheckpoint {
-        let result = try TorchZipReader(archive: archive, fileBytes: fileBytes, limits: limits).read()
-        return try LoadedCheckpoint(format: .torchZip, root: result.root, archiveName: result.archiveName,
-                                    formatVersion: result.version)
-    }
 }

@@ -9,17 +9,20 @@ public struct CheckpointLimits: Sendable, Equatable {
     public var maxStackSize: Int
     /// Most memo entries.
     public var maxMemoSize: Int
+    /// Most containers (tuples, lists, dicts) one pickle may create (a ResNet-50 needs ~2000).
+    public var maxContainers: Int
     /// Deepest nesting of MARKs and of containers in the result.
     public var maxDepth: Int
     /// Largest safetensors JSON header (the reference implementation uses 100 MB).
     public var maxSafeTensorsHeaderBytes: Int
 
-    public init(maxFileBytes: Int = 2 << 30, maxPickleBytes: Int = 256 << 20, maxStackSize: Int = 1 << 20,
-                maxMemoSize: Int = 1 << 22, maxDepth: Int = 100, maxSafeTensorsHeaderBytes: Int = 100_000_000) {
+    public init(maxFileBytes: Int = 2 << 30, maxPickleBytes: Int = 64 << 20, maxStackSize: Int = 1 << 20,
+                maxMemoSize: Int = 1 << 22, maxContainers: Int = 1 << 20, maxDepth: Int = 100, maxSafeTensorsHeaderBytes: Int = 100_000_000) {
         self.maxFileBytes = maxFileBytes
         self.maxPickleBytes = maxPickleBytes
         self.maxStackSize = maxStackSize
         self.maxMemoSize = maxMemoSize
+        self.maxContainers = maxContainers
         self.maxDepth = maxDepth
         self.maxSafeTensorsHeaderBytes = maxSafeTensorsHeaderBytes
     }

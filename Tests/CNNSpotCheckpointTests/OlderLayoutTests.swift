@@ -14,7 +14,23 @@ final class OlderLayoutTests: XCTestCase {
     func testDeflatedZipWithOtherFolderName() throws {
         let ckpt = try Checkpoint.load(path: Fixtures.path("deflated.pth"))
         XCTAssertEqual(ckpt.archiveName, "some_model")
-        XCTAssertNil(ckpt.formatVersion)
+        XCTAssertEqual(ckpt.formatVersion, "3")
         try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors("deflated"), file: "deflated")
+    }
+
+    /// Sizes of 2^40 next to a 0: no arithmetic may overflow (found by review, not by the fuzzer).
+    func testEmptyTensorWithHugeSizes() throws {
+        let ckpt = try Checkpoint.load(path: Fixtures.path("empty_huge_shape.pth"))
+        try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors("empty_huge_shape"), file: "empty_huge_shape")
+        XCTAssertEqual(ckpt.allTensors.first?.tensor.count, 0)
+        XCTAssertEqual(try SafeTensorsWriter.encode(ckpt.allTensors).isEmpty, false)
+    }
+
+    /// Files saved from a GPU by older torch name `torch.cuda.HalfStorage` (location cuda:0).
+    func testCUDAStorageTypes() throws {
+        for file in ["cuda_storage", "cuda_storage_legacy"] {
+            let ckpt = try Checkpoint.load(path: Fixtures.path(file + ".pth"))
+            try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors(file), file: file)
+        }
     }
 }

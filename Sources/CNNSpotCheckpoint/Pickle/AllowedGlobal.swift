@@ -13,7 +13,8 @@ enum AllowedGlobal: Equatable {
     case rebuildParameter
     /// `torch._utils._rebuild_parameter_with_state(data, requires_grad, hooks, state)`.
     case rebuildParameterWithState
-    /// A storage class (`torch.FloatStorage`, ...); `nil` dtype for `torch.UntypedStorage` (bytes).
+    /// A storage class (`torch.FloatStorage`, `torch.cuda.FloatStorage`, ...); `nil` dtype for
+    /// `torch.UntypedStorage` (bytes).
     case storageType(TensorDType?)
     /// A dtype object (`torch.float32`, ...).
     case dtype(TensorDType)
@@ -45,6 +46,10 @@ enum AllowedGlobal: Equatable {
         case ("torch._utils", "_rebuild_parameter_with_state"): return .rebuildParameterWithState
         case ("torch", "Size"): return .torchSize
         case ("torch", "UntypedStorage"), ("torch.storage", "UntypedStorage"): return .storageType(nil)
+        case ("torch.cuda", _):
+            // GPU-saved files (older torch, e.g. models trained on CUDA) tag storages with the
+            // CUDA class; it only names the dtype here, the bytes are read to the CPU.
+            if let d = TensorDType.allCases.first(where: { $0.torchStorageName == name }) { return .storageType(d) }
         case ("torch", _):
             if let d = TensorDType.allCases.first(where: { $0.torchStorageName == name }) { return .storageType(d) }
             if let d = TensorDType.allCases.first(where: { $0.torchDTypeNames.contains(name) }) { return .dtype(d) }

@@ -13,7 +13,7 @@ extension PickleMachine {
         let a = argTuple.items
         switch g {
         case .orderedDict:
-            let d = makeContainer()
+            let d = try makeContainer()
             if a.isEmpty { return .dict(d) }
             // OrderedDict(iterable of pairs)
             guard a.count == 1, case let .list(pairs) = a[0] else {

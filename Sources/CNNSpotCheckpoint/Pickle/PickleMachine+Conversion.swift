@@ -3,9 +3,16 @@ import Foundation
 extension PickleMachine {
     /// Converts a machine value into the public, value-typed tree. Depth is limited, so cyclic
     /// (self-containing) and absurdly deep structures are refused instead of recursing forever.
+    /// Shared references are expanded, so the number of values produced is also limited
+    /// (`maxContainers` x 4): a "billion laughs" pickle (each list holding the previous one twice)
+    /// is refused instead of growing exponentially.
     func convert(_ v: PickleValue, depth: Int = 0) throws -> CheckpointValue {
         guard depth <= limits.maxDepth else {
             throw CheckpointError.limitExceeded("object nesting deeper than \(limits.maxDepth) (or a cyclic structure)")
+        }
+        convertedValues += 1
+        guard convertedValues <= limits.maxContainers * 4 else {
+            throw CheckpointError.limitExceeded("the object expands to more than \(limits.maxContainers * 4) values (shared references)")
         }
         switch v {
         case .none: return .none

@@ -59,31 +59,31 @@ extension PickleMachine {
         case 0x8e, 0x96: push(.bytes(try readBytes(try readLength(8)))) // BINBYTES8, BYTEARRAY8
 
         // Containers
-        case 0x29: push(.tuple(makeContainer())) // EMPTY_TUPLE
-        case 0x74: push(.tuple(makeContainer(items: try popMark()))) // TUPLE
+        case 0x29: push(.tuple(try makeContainer())) // EMPTY_TUPLE
+        case 0x74: push(.tuple(try makeContainer(items: try popMark()))) // TUPLE
         case 0x85, 0x86, 0x87: // TUPLE1..3
             let n = Int(op - 0x84)
             guard stack.count >= n, stack.count - n >= (marks.last ?? 0) else { throw fail("stack underflow in TUPLE\(n)") }
             let items = Array(stack.suffix(n))
             stack.removeLast(n)
-            push(.tuple(makeContainer(items: items)))
-        case 0x5d: push(.list(makeContainer())) // EMPTY_LIST
-        case 0x6c: push(.list(makeContainer(items: try popMark()))) // LIST
+            push(.tuple(try makeContainer(items: items)))
+        case 0x5d: push(.list(try makeContainer())) // EMPTY_LIST
+        case 0x6c: push(.list(try makeContainer(items: try popMark()))) // LIST
         case 0x61: // APPEND
             let v = try pop()
             try listTarget(try top(), op: "APPEND").items.append(v)
         case 0x65: // APPENDS
             let items = try popMark()
             try listTarget(try top(), op: "APPENDS").items.append(contentsOf: items)
-        case 0x8f: push(.list(makeContainer())) // EMPTY_SET: sets become lists
+        case 0x8f: push(.list(try makeContainer())) // EMPTY_SET: sets become lists
         case 0x90: // ADDITEMS
             let items = try popMark()
             try listTarget(try top(), op: "ADDITEMS").items.append(contentsOf: items)
-        case 0x91: push(.list(makeContainer(items: try popMark()))) // FROZENSET
-        case 0x7d: push(.dict(makeContainer())) // EMPTY_DICT
+        case 0x91: push(.list(try makeContainer(items: try popMark()))) // FROZENSET
+        case 0x7d: push(.dict(try makeContainer())) // EMPTY_DICT
         case 0x64: // DICT
             let items = try popMark()
-            let d = makeContainer()
+            let d = try makeContainer()
             try setItems(d, items)
             push(.dict(d))
         case 0x73: // SETITEM

@@ -20,6 +20,8 @@ final class PickleMachine {
     var marks: [Int] = []
     var memo: [Int: PickleValue] = [:]
     private(set) var containers: [PickleContainer] = []
+    /// Values produced so far by `convert` (bounded, see there).
+    var convertedValues = 0
 
     /// Interprets `data[offset...]` (offset relative to the start of `data`) up to its STOP.
     init(data: Data, offset: Int = 0, limits: CheckpointLimits, persistentLoad: @escaping PersistentLoad) {
@@ -44,7 +46,10 @@ final class PickleMachine {
         memo.removeAll()
     }
 
-    func makeContainer(items: [PickleValue] = []) -> PickleContainer {
+    func makeContainer(items: [PickleValue] = []) throws -> PickleContainer {
+        guard containers.count < limits.maxContainers else {
+            throw CheckpointError.limitExceeded("pickle creates more than \(limits.maxContainers) tuples/lists/dicts")
+        }
         let c = PickleContainer(items: items)
         containers.append(c)
         return c

@@ -54,15 +54,18 @@ public struct CheckpointTensor: Sendable {
         try self.init(dtype: .int64, shape: shape, contiguousBytes: bytes)
     }
 
-    /// Number of elements (product of `shape`; 1 for a scalar).
-    public var count: Int { shape.reduce(1, *) }
+    /// Number of elements (product of `shape`; 1 for a scalar; 0 for an invalid shape, which
+    /// `validate` rejects before a tensor reaches the caller).
+    public var count: Int { CheckpointTensor.elementCount(shape) ?? 0 }
 
-    /// True when the elements are laid out row-major without gaps (size-1 dims may have any stride).
+    /// True when the elements are laid out row-major without gaps (size-1 dims may have any
+    /// stride; an empty tensor counts as contiguous, as in PyTorch).
     public var isContiguous: Bool {
+        if count == 0 { return true }
         var expected = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
             if strides[d] != expected { return false }
-            expected *= shape[d]
+            expected = expected &* shape[d] // no overflow: the product of all sizes is `count`
         }
         return true
     }

@@ -53,7 +53,7 @@ public final class BatchNorm2d {
         if mode == .train && m < 2 {
             throw NNError.badShape("BatchNorm2d: training needs more than 1 value per channel, input \(x.shape)")
         }
-        let y = try Tensor(layout: x.memory.desc)
+        let y = try Tensor(output: x.memory.desc)
         var mean = [Double](repeating: 0, count: c), invStd = [Double](repeating: 0, count: c)
         var variance = [Double](repeating: 0, count: c)
         if mode == .train {
@@ -125,7 +125,7 @@ public final class BatchNorm2d {
         let dy = try dyAny.inLayout(x.memory.desc)
         let (n, c, hw) = (x.shape[0], channels, x.shape[2] * x.shape[3])
         let cb = c / b, m = Double(n * hw)
-        let dx = try Tensor(layout: x.memory.desc)
+        let dx = try Tensor(output: x.memory.desc)
         var sums = [Double](repeating: 0, count: c), dots = [Double](repeating: 0, count: c)
         let w = weight.value.host.data
         x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in

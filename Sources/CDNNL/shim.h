@@ -2,6 +2,13 @@
 #define CNNSPOT_CDNNL_SHIM_H
 #include <dnnl.h>
 #include <stdint.h>
+#include <malloc.h>
+
+/* Keep freed large buffers in the heap for reuse (glibc otherwise maps and unmaps every
+   buffer above 32 MB, paying page faults and kernel zeroing on each new activation). */
+static inline int cnnspot_malloc_keep_large_buffers(void) {
+    return mallopt(M_MMAP_THRESHOLD, 1 << 30) && mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
 
 /* Macros Swift cannot import, as functions. */
 static inline void *cnnspot_dnnl_memory_allocate(void) { return DNNL_MEMORY_ALLOCATE; }

@@ -12,10 +12,10 @@ final class LayerConvTests: XCTestCase {
             let x = try Tensor.fixture(name, "x")
             let y = try conv.forward(x, mode: .train)
             // float32 sums of <= 7*7*5 products of O(1) values: 1e-5 relative to O(10) outputs.
-            assertClose(y.host, try TrainFixture.load(name, "y"), atol: 1e-4, rtol: 1e-4, "\(name) forward")
+            assertTrainClose(y.host, try TrainFixture.load(name, "y"), atol: 1e-4, rtol: 1e-4, "\(name) forward")
             let dx = try conv.backward(try Tensor.fixture(name, "dy"))
-            assertClose(dx.host, try TrainFixture.load(name, "dx"), atol: 1e-4, rtol: 1e-4, "\(name) dx")
-            assertClose(conv.weight.grad.host, try TrainFixture.load(name, "dw"), atol: 1e-4, rtol: 1e-4, "\(name) dw")
+            assertTrainClose(dx.host, try TrainFixture.load(name, "dx"), atol: 1e-4, rtol: 1e-4, "\(name) dx")
+            assertTrainClose(conv.weight.grad.host, try TrainFixture.load(name, "dw"), atol: 1e-4, rtol: 1e-4, "\(name) dw")
         }
     }
 
@@ -29,7 +29,7 @@ final class LayerConvTests: XCTestCase {
             _ = try conv.backward(dy)
         }
         let once = try TrainFixture.load(name, "dw")
-        assertClose(conv.weight.grad.host, HostTensor(shape: once.shape, data: once.data.map { 2 * $0 }), atol: 2e-4, rtol: 1e-4,
+        assertTrainClose(conv.weight.grad.host, HostTensor(shape: once.shape, data: once.data.map { 2 * $0 }), atol: 2e-4, rtol: 1e-4,
                     "conv dw after two backward calls = 2x")
         conv.weight.zeroGrad()
         XCTAssertEqual(conv.weight.grad.host.data.map { abs($0) }.max(), 0)

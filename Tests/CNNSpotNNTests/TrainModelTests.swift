@@ -14,7 +14,7 @@ final class TrainModelTests: XCTestCase {
         let model = try TrainableResNet(ResNetSpec(.resnet18))
         try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
         let x = try TrainFixture.load("resnet50_step", "x")
-        assertClose(try model.forward(x, mode: .eval), try TrainFixture.load("resnet18_step", "logits_eval"), atol: 1e-4, rtol: 1e-4, "resnet18 eval logits")
+        assertTrainClose(try model.forward(x, mode: .eval), try TrainFixture.load("resnet18_step", "logits_eval"), atol: 1e-4, rtol: 1e-4, "resnet18 eval logits")
         let (loss, _) = try model.trainingStep(x, labels: try TrainFixture.load("resnet50_step", "labels").data)
         let loss64 = try TrainFixture.load("resnet18_step", "loss64").data[0]
         print("[nn-train] resnet18 loss \(loss) vs torch float64 \(loss64)")
@@ -115,7 +115,7 @@ final class TrainModelTests: XCTestCase {
         let two = try model.forward(x, mode: .eval)
         NNThreads.set(before)
         XCTAssertTrue(NNThreads.isControllable, "omp_set_num_threads found in the OpenMP runtime")
-        assertClose(one, two, atol: 1e-5, rtol: 1e-5, "resnet18 logits, 1 vs 2 threads")
+        assertTrainClose(one, two, atol: 1e-5, rtol: 1e-5, "resnet18 logits, 1 vs 2 threads")
     }
 
     func testSmallInputsAndBatchLimits() throws {
@@ -132,45 +132,5 @@ final class TrainModelTests: XCTestCase {
         XCTAssertThrowsError(try model.forward(HostTensor(zeros: [1, 4, 32, 32]), mode: .eval)) { XCTAssertTrue("\($0)".contains("[1, 4, 32, 32]")) }
         XCTAssertThrowsError(try model.trainingStep(input(2, 32, 32), labels: [0])) { XCTAssertTrue("\($0)".contains("labels")) }
         XCTAssertThrowsError(try model.backward(HostTensor(zeros: [3, 1])))
-    }
-}
-
-/// The blocked-layout path (oneDNN nChw16c between layers, BatchNorm loops over channel
-/// blocks) against the row-major path: same network, same numbers.
-final class TrainLayoutTests: XCTestCase {
-    func testBlockedAndRowMajorNetworksAgree() throws {
-        let x = try TrainFixture.load("resnet50_step", "x")
-        let labels = try TrainFixture.load("resnet50_step", "labels").data
-        var results: [(HostTensor, Float, HostTensor, HostTensor)] = []
-        let saved = Conv2d.preferBlockedLayouts
-        defer { Conv2d.preferBlockedLayouts = saved }
-        for blocked in [true, false] {
-            Conv2d.preferBlockedLayouts = blocked
-            let model = try TrainableResNet(ResNetSpec(.resnet18))
-            try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
-            let eval = try model.forward(x, mode: .eval)
-            let (loss, _) = try model.trainingStep(x, labels: labels)
-            results.append((eval, loss, try XCTUnwrap(model.gradient("layer2.0.conv1.weight")), try XCTUnwrap(model.stateDict()["layer3.1.bn2.running_var"])))
-        }
-        assertClose(results[0].0, results[1].0, atol: 1e-5, rtol: 1e-5, "eval logits blocked vs row-major")
-        XCTAssertEqual(results[0].1, results[1].1, accuracy: 1e-5)
-        // ResNet-18 backward is well conditioned (see TrainModelTests): 1e-4 of the largest gradient.
-        let scale = results[1].2.data.map { abs($0) }.max()!
-        assertClose(results[0].2, results[1].2, atol: 1e-4 * scale, rtol: 1e-4, "layer2.0.conv1 grad blocked vs row-major")
-        assertClose(results[0].3, results[1].3, atol: 1e-5, rtol: 1e-5, "layer3.1.bn2.running_var blocked vs row-major")
-    }
-
-    func testBatchNormOnBlockedConvOutputMatchesRowMajor() throws {
-        var rng = SeededRandom(seed: 11)
-        let conv = try Conv2d(8, 32, kernel: 3, stride: 1, padding: 1)
-        try conv.weight.value.copy(from: HostTensor(shape: [32, 8, 3, 3], data: (0..<(32 * 72)).map { _ in Float(rng.normal() * 0.2) }))
-        let x = try Tensor(HostTensor(shape: [3, 8, 6, 5], data: (0..<720).map { _ in Float(rng.normal()) }))
-        let y = try conv.forward(x, mode: .train)  // blocked when preferBlockedLayouts (the default)
-        let bnA = try BatchNorm2d(32), bnB = try BatchNorm2d(32)
-        let outA = try bnA.forward(y, mode: .train), outB = try bnB.forward(try Tensor(y.host), mode: .train)
-        assertClose(outA.host, outB.host, atol: 1e-6, rtol: 1e-6, "batch norm on conv output vs on its row-major copy")
-        let dy = HostTensor(shape: y.shape, data: (0..<y.count).map { _ in Float(rng.normal()) })
-        assertClose(try bnA.backward(try Tensor(dy)).host, try bnB.backward(try Tensor(dy)).host, atol: 1e-6, rtol: 1e-6, "batch norm dx, same")
-        assertClose(bnA.weight.grad.host, bnB.weight.grad.host, atol: 1e-5, rtol: 1e-6, "batch norm dweight, same")
     }
 }

@@ -145,10 +145,10 @@ final class TrainNaiveReferenceTests: XCTestCase {
             let tag = "k\(k) s\(s) p\(p) \(xs.n)x\(xs.c)x\(xs.h)x\(xs.w)"
             // float32 accumulation of <= 150 products of O(1): 1e-5 relative is generous but tight
             // enough that any indexing error (O(1)) fails.
-            assertClose(yf.host, host(y, ys), atol: 1e-4, rtol: 1e-5, "fast conv forward vs naive Double \(tag)")
+            assertTrainClose(yf.host, host(y, ys), atol: 1e-4, rtol: 1e-5, "fast conv forward vs naive Double \(tag)")
             let dxf = try conv.backward(try Tensor(host(dy, ys)))
-            assertClose(dxf.host, host(dx, xs), atol: 1e-4, rtol: 1e-5, "fast conv dx vs naive Double \(tag)")
-            assertClose(conv.weight.grad.host, HostTensor(shape: [out, xs.c, k, k], data: dw.map { Float($0) }), atol: 2e-4, rtol: 1e-5,
+            assertTrainClose(dxf.host, host(dx, xs), atol: 1e-4, rtol: 1e-5, "fast conv dx vs naive Double \(tag)")
+            assertTrainClose(conv.weight.grad.host, HostTensor(shape: [out, xs.c, k, k], data: dw.map { Float($0) }), atol: 2e-4, rtol: 1e-5,
                         "fast conv dw vs naive Double \(tag)")
         }
     }
@@ -162,11 +162,11 @@ final class TrainNaiveReferenceTests: XCTestCase {
         try bn.weight.value.copy(from: HostTensor(shape: [xs.c], data: gamma.map { Float($0) }))
         try bn.bias.value.copy(from: HostTensor(shape: [xs.c], data: beta.map { Float($0) }))
         let y = try bn.forward(try Tensor(host(x, xs)), mode: .train)
-        assertClose(y.host, host(Self.bnForward(x, xs, gamma, beta), xs), atol: 2e-6, rtol: 1e-6, "fast batch-norm forward vs naive Double")
+        assertTrainClose(y.host, host(Self.bnForward(x, xs, gamma, beta), xs), atol: 2e-6, rtol: 1e-6, "fast batch-norm forward vs naive Double")
         let (dx, dg, db) = Self.bnBackward(x, xs, gamma, dy)
         let dxf = try bn.backward(try Tensor(host(dy, xs)))
-        assertClose(dxf.host, host(dx, xs), atol: 2e-6, rtol: 1e-5, "fast batch-norm dx vs naive Double")
-        assertClose(bn.weight.grad.host, HostTensor(shape: [xs.c], data: dg.map { Float($0) }), atol: 1e-5, rtol: 1e-6, "fast batch-norm dgamma vs naive")
-        assertClose(bn.bias.grad.host, HostTensor(shape: [xs.c], data: db.map { Float($0) }), atol: 1e-5, rtol: 1e-6, "fast batch-norm dbeta vs naive")
+        assertTrainClose(dxf.host, host(dx, xs), atol: 2e-6, rtol: 1e-5, "fast batch-norm dx vs naive Double")
+        assertTrainClose(bn.weight.grad.host, HostTensor(shape: [xs.c], data: dg.map { Float($0) }), atol: 1e-5, rtol: 1e-6, "fast batch-norm dgamma vs naive")
+        assertTrainClose(bn.bias.grad.host, HostTensor(shape: [xs.c], data: db.map { Float($0) }), atol: 1e-5, rtol: 1e-6, "fast batch-norm dbeta vs naive")
     }
 }

@@ -18,8 +18,8 @@ final class TrainOptimizerTests: XCTestCase {
             try ps[1].parameter.grad.copy(from: TrainFixture.load(name, "g2_\(s)"))
             try step()
             // Updates are O(lr) = 1e-3; float32 rounding of O(1) parameters is ~1e-7.
-            assertClose(ps[0].parameter.value.host, try TrainFixture.load(name, "p1_\(s)"), atol: 1e-6, rtol: 1e-6, "\(name) p1 step \(s)")
-            assertClose(ps[1].parameter.value.host, try TrainFixture.load(name, "p2_\(s)"), atol: 1e-6, rtol: 1e-6, "\(name) p2 step \(s)")
+            assertTrainClose(ps[0].parameter.value.host, try TrainFixture.load(name, "p1_\(s)"), atol: 1e-6, rtol: 1e-6, "\(name) p1 step \(s)")
+            assertTrainClose(ps[1].parameter.value.host, try TrainFixture.load(name, "p2_\(s)"), atol: 1e-6, rtol: 1e-6, "\(name) p2 step \(s)")
         }
     }
 
@@ -32,8 +32,8 @@ final class TrainOptimizerTests: XCTestCase {
         for (i, key) in ["a.weight", "b.bias"].enumerated() {
             let s = try XCTUnwrap(state[key])
             XCTAssertEqual(Float(s.step), try TrainFixture.load("adam", "step\(i + 1)").data[0])
-            assertClose(s.expAvg, try TrainFixture.load("adam", "exp_avg\(i + 1)"), atol: 1e-6, rtol: 1e-5, "adam exp_avg \(key)")
-            assertClose(s.expAvgSq, try TrainFixture.load("adam", "exp_avg_sq\(i + 1)"), atol: 1e-8, rtol: 1e-5, "adam exp_avg_sq \(key)")
+            assertTrainClose(s.expAvg, try TrainFixture.load("adam", "exp_avg\(i + 1)"), atol: 1e-6, rtol: 1e-5, "adam exp_avg \(key)")
+            assertTrainClose(s.expAvgSq, try TrainFixture.load("adam", "exp_avg_sq\(i + 1)"), atol: 1e-8, rtol: 1e-5, "adam exp_avg_sq \(key)")
         }
     }
 

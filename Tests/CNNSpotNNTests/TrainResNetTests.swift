@@ -21,7 +21,7 @@ final class TrainResNetTests: XCTestCase {
             let logits = try model.forward(try TrainFixture.load("resnet50_step", x), mode: .eval)
             // 53 conv/BN layers in float32 with different summation orders: 1e-4 relative to the
             // logit scale (~1) is what accumulated rounding allows; a wrong layer is off by O(1).
-            assertClose(logits, try TrainFixture.load("resnet50_step", ref), atol: 2e-4, rtol: 1e-4, "resnet50 eval \(ref)")
+            assertTrainClose(logits, try TrainFixture.load("resnet50_step", ref), atol: 2e-4, rtol: 1e-4, "resnet50 eval \(ref)")
         }
     }
 
@@ -61,14 +61,14 @@ final class TrainResNetTests: XCTestCase {
         print("[nn-train] resnet50 step-1 loss \(loss) vs torch float64 \(losses64[0]), |err| \(abs(loss - losses64[0]))")
         XCTAssertEqual(loss, losses64[0], accuracy: 1e-4)
         // The forward pass is well conditioned: logits to 2e-4 absolute.
-        assertClose(logits, try TrainFixture.load("resnet50_step", "logits_train64"), atol: 2e-4, rtol: 1e-4, "resnet50 train logits")
+        assertTrainClose(logits, try TrainFixture.load("resnet50_step", "logits_train64"), atol: 2e-4, rtol: 1e-4, "resnet50 train logits")
         for key in Self.named {
             try assertAsCloseAsTorch32(try XCTUnwrap(model.gradient(key), key), "grad@." + key, "grad \(key)")
         }
         let sd = model.stateDict()
         for key in ["bn1.running_mean", "bn1.running_var", "layer4.2.bn3.running_var", "layer2.0.downsample.1.running_mean"] {
             // Batch statistics accumulate in Double here: within 1e-5 of float64 PyTorch.
-            assertClose(try XCTUnwrap(sd[key]), try TrainFixture.load("resnet50_step", "buffer64." + key), atol: 1e-5, rtol: 1e-5, "resnet50 \(key) after step")
+            assertTrainClose(try XCTUnwrap(sd[key]), try TrainFixture.load("resnet50_step", "buffer64." + key), atol: 1e-5, rtol: 1e-5, "resnet50 \(key) after step")
         }
         XCTAssertEqual(sd["bn1.num_batches_tracked"]?.data, [1])
 

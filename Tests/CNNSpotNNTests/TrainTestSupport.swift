@@ -43,7 +43,7 @@ enum TrainFixture {
 /// Asserts equal shapes, then `|a - e| <= atol + rtol * |e|` everywhere; prints the worst
 /// absolute error (and where) so every run reports the number. Returns the worst error.
 @discardableResult
-func assertClose(_ actual: HostTensor, _ expected: HostTensor, atol: Float, rtol: Float = 0, _ what: String,
+func assertTrainClose(_ actual: HostTensor, _ expected: HostTensor, atol: Float, rtol: Float = 0, _ what: String,
                  file: StaticString = #filePath, line: UInt = #line) -> Float {
     XCTAssertEqual(actual.shape, expected.shape, "\(what): shape", file: file, line: line)
     guard actual.shape == expected.shape else { return .infinity }

@@ -4,7 +4,7 @@ extension DNNLMemory {
     /// primitive cache, so creating one per call costs a lookup.
     func reordered(to desc: DNNLMemoryDesc, stream: DNNLStream = .current) throws -> DNNLMemory {
         if desc.isEqual(to: self.desc) { return self }
-        let out = try DNNLMemory(desc)
+        let out = try DNNLMemory(desc, zeroed: false)  // the reorder writes every element
         try reorder(into: out, stream: stream)
         return out
     }
@@ -18,8 +18,9 @@ extension DNNLMemory {
 
 extension DNNLMemory {
     /// A buffer with layout `desc` for a primitive to write into: `self` if the layout matches,
-    /// else a new (zeroed) buffer, whose result the caller reorders back.
+    /// else a new uninitialised buffer (the primitive writes it all), whose result the caller
+    /// reorders back.
     func outputBuffer(for desc: DNNLMemoryDesc) throws -> DNNLMemory {
-        desc.isEqual(to: self.desc) ? self : try DNNLMemory(desc)
+        desc.isEqual(to: self.desc) ? self : try DNNLMemory(desc, zeroed: false)
     }
 }

@@ -10,9 +10,10 @@ final class DNNLMemory {
     /// Number of Float values the buffer holds (float32 memory; including any padding).
     var floatCount: Int { byteCount / MemoryLayout<Float>.stride }
 
-    /// Allocates a zero-filled buffer for `desc` (any data type; host access is float32 only,
-    /// other types such as pooling workspaces stay opaque).
-    init(_ desc: DNNLMemoryDesc, engine: DNNLEngine = .cpu) throws {
+    /// Allocates a buffer for `desc` (any data type; host access is float32 only, other types
+    /// such as pooling workspaces stay opaque), zero-filled unless `zeroed` is false (for
+    /// outputs a primitive writes completely: skipping the fill saves a pass over memory).
+    init(_ desc: DNNLMemoryDesc, zeroed: Bool = true, engine: DNNLEngine = .cpu) throws {
         var mem: dnnl_memory_t?
         try withUnsafePointer(to: desc.raw) { md in
             try dnnlCheck(dnnl_memory_create(&mem, md, engine.handle, cnnspot_dnnl_memory_allocate()),
@@ -22,7 +23,7 @@ final class DNNLMemory {
         handle = mem
         self.desc = desc
         byteCount = desc.byteCount
-        if byteCount > 0 { rawPointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
+        if zeroed && byteCount > 0 { rawPointer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
     }
 
     /// Plain (row-major) float32 memory of the given dims.

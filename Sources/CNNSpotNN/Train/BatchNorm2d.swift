@@ -7,7 +7,7 @@ import Dispatch
 /// num_batches_tracked += 1. Eval: normalise with the running statistics.
 ///
 /// Works on row-major NCHW and on oneDNN's channel-blocked nChw16c / nChw8c (output in the
-/// input's layout). Own loops, one channel block per work item, with Double reductions as PyTorch's CPU kernels
+/// input's layout). Own loops (`BatchNormKernels`), one channel block per work item, with Double reductions as PyTorch's CPU kernels
 /// (`batch_norm_cpu_collect_stats`, `batch_norm_cpu_backward`: accscalar_t = double). oneDNN's
 /// float32 one-pass statistics were tried first: ~1e-4 relative variance error, which a
 /// ResNet-50 training step amplifies into percent-level gradient differences.
@@ -53,26 +53,14 @@ public final class BatchNorm2d {
         if mode == .train && m < 2 {
             throw NNError.badShape("BatchNorm2d: training needs more than 1 value per channel, input \(x.shape)")
         }
-        let y = try Tensor(layout: x.memory.desc)
+        let y = try Tensor(output: x.memory.desc)
         var mean = [Double](repeating: 0, count: c), invStd = [Double](repeating: 0, count: c)
         var variance = [Double](repeating: 0, count: c)
+        let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
         if mode == .train {
             x.memory.withUnsafeBufferPointer { xs in
                 mean.withUnsafeMutableBufferPointer { mb in variance.withUnsafeMutableBufferPointer { vb in
-                    parallelChannels(cb) { blk in
-                        var acc = [Double](repeating: 0, count: b)
-                        for i in 0..<n { for j in 0..<hw {
-                            let base = ((i * cb + blk) * hw + j) * b
-                            for k in 0..<b { acc[k] += Double(xs[base + k]) }
-                        } }
-                        let mu = acc.map { $0 / Double(m) }
-                        for k in 0..<b { acc[k] = 0 }
-                        for i in 0..<n { for j in 0..<hw {
-                            let base = ((i * cb + blk) * hw + j) * b
-                            for k in 0..<b { let d = Double(xs[base + k]) - mu[k]; acc[k] += d * d }
-                        } }
-                        for k in 0..<b { mb[blk * b + k] = mu[k]; vb[blk * b + k] = acc[k] / Double(m) }
-                    }
+                    BatchNormKernels.statistics(xs, geometry, mean: mb, variance: vb)
                 } }
             }
             for ch in 0..<c { invStd[ch] = 1 / (variance[ch] + eps).squareRoot() }
@@ -90,12 +78,7 @@ public final class BatchNorm2d {
             }
         } }
         x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
-            parallelChannels(cb) { blk in
-                for i in 0..<n { for j in 0..<hw {
-                    let base = ((i * cb + blk) * hw + j) * b
-                    for k in 0..<b { ys[base + k] = xs[base + k] * alpha[blk * b + k] + beta[blk * b + k] }
-                } }
-            }
+            BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta)
         } }
         if mode == .train {
             let unbias = Double(m) / Double(m - 1), mom = momentum
@@ -124,31 +107,14 @@ public final class BatchNorm2d {
         let (x, b) = try blocked(s.x)
         let dy = try dyAny.inLayout(x.memory.desc)
         let (n, c, hw) = (x.shape[0], channels, x.shape[2] * x.shape[3])
-        let cb = c / b, m = Double(n * hw)
-        let dx = try Tensor(layout: x.memory.desc)
+        let cb = c / b
+        let dx = try Tensor(output: x.memory.desc)
         var sums = [Double](repeating: 0, count: c), dots = [Double](repeating: 0, count: c)
         let w = weight.value.host.data
+        let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
         x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
             sums.withUnsafeMutableBufferPointer { sb in dots.withUnsafeMutableBufferPointer { db in
-                parallelChannels(cb) { blk in
-                    let mu = (0..<b).map { s.mean[blk * b + $0] }
-                    var sum = [Double](repeating: 0, count: b), dot = [Double](repeating: 0, count: b)
-                    for i in 0..<n { for j in 0..<hw {
-                        let base = ((i * cb + blk) * hw + j) * b
-                        for k in 0..<b { let gv = Double(g[base + k]); sum[k] += gv; dot[k] += (Double(xs[base + k]) - mu[k]) * gv }
-                    } }
-                    var gradMean = [Float](repeating: 0, count: b), proj = gradMean, scale = gradMean, muF = gradMean
-                    for k in 0..<b {
-                        let ch = blk * b + k, invStd = s.invStd[ch]
-                        sb[ch] = sum[k]; db[ch] = dot[k]
-                        gradMean[k] = Float(sum[k] / m); proj[k] = Float(dot[k] * invStd * invStd / m)
-                        scale[k] = Float(invStd * Double(w[ch])); muF[k] = Float(mu[k])
-                    }
-                    for i in 0..<n { for j in 0..<hw {
-                        let base = ((i * cb + blk) * hw + j) * b
-                        for k in 0..<b { d[base + k] = (g[base + k] - gradMean[k] - (xs[base + k] - muF[k]) * proj[k]) * scale[k] }
-                    } }
-                }
+                BatchNormKernels.backward(x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db)
             } }
         } } }
         weight.grad.withUnsafeMutableBufferPointer { gw in bias.grad.withUnsafeMutableBufferPointer { gb in

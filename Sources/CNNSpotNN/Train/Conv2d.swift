@@ -91,7 +91,7 @@ public final class Conv2d {
         let pd = p.forward.desc
         let src = try x.memory.reordered(to: pd.md(dnnl_query_src_md))
         let w = try weight.value.memory.reordered(to: pd.md(dnnl_query_weights_md))
-        let y = try Tensor(layout: pd.md(dnnl_query_dst_md))
+        let y = try Tensor(output: pd.md(dnnl_query_dst_md))
         try p.forward.execute(args: [DNNLArg.src: src, DNNLArg.weights: w, DNNLArg.dst: y.memory])
         savedInput = mode == .train ? (x.shape, src, p) : nil
         return y
@@ -116,7 +116,7 @@ public final class Conv2d {
         if inputGradient {
             let diffDstD = try diffDst.reordered(to: bd.md(dnnl_query_diff_dst_md))
             let w = try weight.value.memory.reordered(to: bd.md(dnnl_query_weights_md))
-            let out = try Tensor(layout: bd.md(dnnl_query_diff_src_md))
+            let out = try Tensor(output: bd.md(dnnl_query_diff_src_md))
             try p.backwardData.execute(args: [DNNLArg.diffDst: diffDstD, DNNLArg.weights: w, DNNLArg.diffSrc: out.memory])
             dx = out
         }

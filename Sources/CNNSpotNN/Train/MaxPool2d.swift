@@ -46,7 +46,7 @@ public final class MaxPool2d {
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let p = try primitives(for: x.memory.desc)
-        let y = try Tensor(layout: p.output)
+        let y = try Tensor(output: p.output)
         let ws = try DNNLMemory(p.workspace)
         try p.forward.execute(args: [DNNLArg.src: x.memory, DNNLArg.dst: y.memory, DNNLArg.workspace: ws])
         saved = mode == .train ? (x.memory.desc, ws) : nil
@@ -59,7 +59,7 @@ public final class MaxPool2d {
         guard dy.shape == p.output.dims else { throw NNError.badShape("MaxPool2d.backward: dy \(dy.shape), expected \(p.output.dims)") }
         saved = nil
         let g = try dy.inLayout(p.output)
-        let dx = try Tensor(layout: s.input)
+        let dx = try Tensor(output: s.input)
         try p.backward.execute(args: [DNNLArg.diffDst: g.memory, DNNLArg.workspace: s.workspace, DNNLArg.diffSrc: dx.memory])
         return dx
     }

@@ -30,7 +30,7 @@ public final class ReLU {
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let p = try primitives(for: x.memory.desc)
-        let y = try Tensor(layout: x.memory.desc)
+        let y = try Tensor(output: x.memory.desc)
         try p.forward.execute(args: [DNNLArg.src: x.memory, DNNLArg.dst: y.memory])
         savedOutput = mode == .train ? y : nil
         return y
@@ -41,7 +41,7 @@ public final class ReLU {
         guard dy.shape == y.shape else { throw NNError.badShape("ReLU.backward: dy \(dy.shape), expected \(y.shape)") }
         savedOutput = nil
         let p = try primitives(for: y.memory.desc)
-        let dx = try Tensor(layout: y.memory.desc)
+        let dx = try Tensor(output: y.memory.desc)
         let g = try dy.inLayout(y.memory.desc)
         try p.backward.execute(args: [DNNLArg.dst: y.memory, DNNLArg.diffDst: g.memory, DNNLArg.diffSrc: dx.memory])
         return dx

@@ -15,6 +15,7 @@ public final class Tensor {
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw NNError.badShape("tensor shape \(shape): every dimension must be positive")
         }
+        HeapPolicy.keepLargeBuffers
         self.shape = shape
         memory = try DNNLMemory(plain: shape)
         isPlain = true
@@ -34,9 +35,10 @@ public final class Tensor {
         isPlain = memory.desc.isEqual(to: try .plain(shape))
     }
 
-    /// A zero-filled tensor in layout `desc`.
-    convenience init(layout desc: DNNLMemoryDesc) throws {
-        try self.init(shape: desc.dims, memory: try DNNLMemory(desc))
+    /// An uninitialised tensor in layout `desc`, for a kernel that writes every element
+    /// (including any blocked-layout padding).
+    convenience init(output desc: DNNLMemoryDesc) throws {
+        try self.init(shape: desc.dims, memory: try DNNLMemory(desc, zeroed: false))
     }
 
     public var count: Int { shape.reduce(1, *) }
@@ -105,7 +107,7 @@ public final class Tensor {
     static func sum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         guard a.shape == b.shape else { throw NNError.badShape("add: shapes \(a.shape) and \(b.shape) differ") }
         let bb = try b.inLayout(a.memory.desc)
-        let out = try Tensor(layout: a.memory.desc)
+        let out = try Tensor(output: a.memory.desc)
         out.memory.withUnsafeMutableBufferPointer { o in
             a.memory.withUnsafeBufferPointer { x in bb.memory.withUnsafeBufferPointer { y in
                 for i in 0..<o.count { o[i] = x[i] + y[i] }

@@ -5,15 +5,16 @@ import XCTest
 /// `cnnspot calibrate` with a synthetic ResNet-18: the stored threshold is the one Metrics picks
 /// from the scores `cnnspot detect` gives the same images, and `detect` then uses it.
 final class CalibrateCommandTests: XCTestCase {
-    /// Probabilities and labels (from the folder name) of `cnnspot detect --format jsonl`.
+    /// Probabilities and labels (from the folder name) of `cnnspot detect --format csv`
+    /// (CSV, parsed with `Double(_:)`: Foundation's JSON parser on Linux is off by an ulp at times).
     private func detect(_ folder: String, model: String, dir: URL) throws -> [(p: Double, label: Int, fake: Bool)] {
-        let out = dir.appendingPathComponent("scores-\(UUID().uuidString).jsonl")
-        let r = try CLI.run(["detect", folder, "-m", model, "--crop", "64", "--format", "jsonl", "-o", out.path])
+        let out = dir.appendingPathComponent("scores-\(UUID().uuidString).csv")
+        let r = try CLI.run(["detect", folder, "-m", model, "--crop", "64", "--format", "csv", "-o", out.path])
         XCTAssertEqual(r.code, 0, r.stderr)
-        return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map { line in
-            let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let path = try XCTUnwrap(o["path"] as? String)
-            return ((o["probability"] as! NSNumber).doubleValue, path.contains("/1_fake/") ? 1 : 0, o["label"] as? String == "fake")
+        let rows = CLI.csv(try String(contentsOf: out, encoding: .utf8))
+        XCTAssertEqual(rows.first, RecordWriter.columns)
+        return try rows.dropFirst().map { row in
+            (try XCTUnwrap(Double(row[1])), row[0].contains("/1_fake/") ? 1 : 0, row[3] == "fake")
         }
     }
 

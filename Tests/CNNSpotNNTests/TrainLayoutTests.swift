@@ -27,7 +27,7 @@ final class TrainLayoutTests: XCTestCase {
     }
 
     func testBatchNormOnBlockedConvOutputMatchesRowMajor() throws {
-        var rng = SeededRandom(seed: 11)
+        var rng = InitRandom(seed: 11)
         let conv = try Conv2d(8, 32, kernel: 3, stride: 1, padding: 1)
         try conv.weight.value.copy(from: HostTensor(shape: [32, 8, 3, 3], data: (0..<(32 * 72)).map { _ in Float(rng.normal() * 0.2) }))
         let x = try Tensor(HostTensor(shape: [3, 8, 6, 5], data: (0..<720).map { _ in Float(rng.normal()) }))

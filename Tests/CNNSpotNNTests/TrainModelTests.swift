@@ -120,7 +120,7 @@ final class TrainModelTests: XCTestCase {
 
     func testSmallInputsAndBatchLimits() throws {
         let model = try TrainableResNet(ResNetSpec(.resnet18))
-        var rng = SeededRandom(seed: 5)
+        var rng = InitRandom(seed: 5)
         func input(_ n: Int, _ h: Int, _ w: Int) -> HostTensor {
             HostTensor(shape: [n, 3, h, w], data: (0..<(n * 3 * h * w)).map { _ in Float(rng.normal()) })
         }

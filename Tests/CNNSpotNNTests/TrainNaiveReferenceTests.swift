@@ -79,7 +79,7 @@ final class TrainNaiveReferenceTests: XCTestCase {
 
     // MARK: helpers
 
-    private var rng = SeededRandom(seed: 42)
+    private var rng = InitRandom(seed: 42)
     private func randoms(_ n: Int) -> [Double] { (0..<n).map { _ in rng.normal() } }
 
     /// Central differences of L = sum(f(v) * r) with respect to v[i], for a spread of indices.

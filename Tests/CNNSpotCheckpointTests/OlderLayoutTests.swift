@@ -33,4 +33,11 @@ final class OlderLayoutTests: XCTestCase {
             try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors(file), file: file)
         }
     }
+
+    /// `_rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype)` over a
+    /// `torch.UntypedStorage`: the dtype comes from the call, offsets count float16 elements.
+    func testRebuildTensorV3OverUntypedStorage() throws {
+        let ckpt = try Checkpoint.load(path: Fixtures.path("v3_untyped.pth"))
+        try assertTensorsMatch(ckpt.allTensors, try Fixtures.expectedTensors("v3_untyped"), file: "v3_untyped")
+    }
 }

@@ -21,7 +21,9 @@ struct ConvertCommand: ParsableCommand {
     var stripModulePrefix = false
 
     func run() throws {
-        let s = try CheckpointConversion.convert(input: input, output: output, float16: fp16, stripModulePrefix: stripModulePrefix)
+        let s = try naming(input) {
+            try CheckpointConversion.convert(input: input, output: output, float16: fp16, stripModulePrefix: stripModulePrefix)
+        }
         let location = s.stateDictLocation.isEmpty ? "top level" : "'\(s.stateDictLocation)'"
         print("\(input) (\(s.sourceFormat.rawValue)): \(s.tensorCount) tensors, \(s.parameterCount) values from \(location)")
         print("wrote \(output) (\(s.outputBytes) bytes, \(fp16 ? "float16" : "float32"), architecture \(s.metadata[CNNSpotMetadata.architecture] ?? "unknown"))")

@@ -14,7 +14,7 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let summary = CheckpointSummary(path: file, checkpoint: try Checkpoint.load(path: file))
+        let summary = CheckpointSummary(path: file, checkpoint: try naming(file) { try Checkpoint.load(path: file) })
         print(json ? try summary.json() : summary.table())
     }
 }

@@ -28,7 +28,7 @@ struct ModelOptions: ParsableArguments {
             return nil
         }
         guard FileManager.default.fileExists(atPath: model) else {
-            throw ValidationError("model file not found: \(model)")
+            throw FileError(description: "model file not found: \(model)")
         }
         return try Detector.load(path: model, strict: !nonStrict)
     }
@@ -59,4 +59,18 @@ struct PreprocessOptions: ParsableArguments {
 /// Writes text to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs `body`, prefixing any error with the file it concerns (checkpoint errors name the key
+/// or global, the user needs the file too).
+func naming<T>(_ file: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ValidationError { throw e } catch {
+        let text = "\(error)"
+        throw FileError(description: text.contains(file) ? text : "\(file): \(text)")
+    }
+}
+
+/// A problem with an input file: printed as `Error: ...`, exit status 1 (not a usage error).
+struct FileError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -1,0 +1,51 @@
+import CNNSpot
+import Foundation
+import XCTest
+
+/// `cnnspot convert` and `info` through the binary: values survive conversion exactly, and
+/// hostile or broken checkpoints are refused with the file and the culprit named.
+final class ConvertCommandTests: XCTestCase {
+    let fixtures = CLI.root.appendingPathComponent("Fixtures/checkpoints")
+
+    func testConvertKeepsEveryValueAndInfoShowsIt() throws {
+        let dir = try CLI.temporaryDirectory("convert")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, strip) in [("train_legacy.pth", false), ("dataparallel.pth", true)] {
+            let input = fixtures.appendingPathComponent(name).path
+            let out = dir.appendingPathComponent(name + ".safetensors").path
+            var args = ["convert", input, out]
+            if strip { args.append("--strip-module-prefix") }
+            let r = try CLI.run(args)
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let source = try Checkpoint.load(path: input).floatStateDict(stripModulePrefix: strip)
+            let converted = try Checkpoint.load(path: out).floatStateDict()
+            XCTAssertEqual(Set(converted.map(\.key)), Set(source.map(\.key)), name)
+            let byKey = Dictionary(uniqueKeysWithValues: converted.map { ($0.key, $0) })
+            for s in source {
+                XCTAssertEqual(byKey[s.key]?.shape, s.shape, s.key)
+                XCTAssertEqual(byKey[s.key]?.values, s.values, s.key)
+            }
+            let info = try CLI.run(["info", out, "--json"])
+            XCTAssertEqual(info.code, 0, info.stderr)
+            XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)))
+        }
+    }
+
+    func testHostileAndBrokenFilesAreRefusedByName() throws {
+        let dir = try CLI.temporaryDirectory("convert-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // os_system.pth would run `echo pwned > /tmp/cnnspot_pwned` if its pickle were executed.
+        let marker = URL(fileURLWithPath: "/tmp/cnnspot_pwned")
+        try? FileManager.default.removeItem(at: marker)
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent("malicious").path).sorted() {
+            let path = fixtures.appendingPathComponent("malicious/\(name)").path
+            let r = try CLI.run(["convert", path, dir.appendingPathComponent("out.safetensors").path])
+            XCTAssertEqual(r.code, 1, "\(name): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(name), "\(name): the error names the file: \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Fatal error"), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker.path))
+        let evil = try CLI.run(["info", fixtures.appendingPathComponent("malicious/builtins_eval.pth").path])
+        XCTAssertTrue(evil.stderr.contains("eval"), "the refused global is named: \(evil.stderr)")
+    }
+}

@@ -39,7 +39,7 @@ let package = Package(
             "CNNSpot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
         .testTarget(name: "CNNSpotNNTests", dependencies: ["CNNSpotNN"], swiftSettings: v5),
-        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage", "CNNSpot"], swiftSettings: v5),
         .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotCheckpoint"], swiftSettings: v5),
         .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpot"], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["cnnspot", "CNNSpot"], swiftSettings: v5),

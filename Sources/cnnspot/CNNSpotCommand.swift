@@ -15,5 +15,6 @@ struct CNNSpotCommand: ParsableCommand {
             InfoCommand.self,
             BenchCommand.self,
             BenchPipelineCommand.self,
+            TrainCommand.self,
         ])
 }

@@ -52,7 +52,10 @@ extension Trainer {
                 progress.advance()
                 if state.batchInEpoch == loader.batchCount { epochDone = true; break }
                 if let m = options.maxSteps, state.step >= m { break }
-                if state.step % options.saveLatestFreq == 0 { try saveLatest() }
+                if state.step % options.saveLatestFreq == 0 {
+                    try saveLatest()
+                    clock = Date()  // images/s counts training steps, not checkpoint writes
+                }
             }
             loader.cancel()
             progress.finish()

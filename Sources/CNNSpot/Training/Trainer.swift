@@ -50,7 +50,7 @@ public final class Trainer {
             }
             state = c.state
             startedFrom = path
-            report("resuming \(o.name) at step \(state.step), epoch \(state.epoch), batch \(state.batchInEpoch), lr \(state.lr)")
+            report("resuming \(o.name) at step \(state.step), epoch \(state.epoch), batch \(state.batchInEpoch), lr \(state.lr) (training options from the checkpoint; run controls from the command line)")
         } else if let path = options.continueFrom {
             let start = try Trainer.continueFrom(path, options: options, report: report)
             (self.options, model, optimizer, state) = start

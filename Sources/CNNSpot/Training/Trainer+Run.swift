@@ -30,7 +30,6 @@ extension Trainer {
             let progress = ProgressBar(total: loader.batchCount - state.batchInEpoch, label: "epoch \(state.epoch)",
                                        enabled: showProgress && isatty(STDERR_FILENO) != 0)
             var clock = Date()
-            var epochDone = false
             while let batch = loader.next() {
                 state.batchInEpoch += 1
                 if !batch.skipped.isEmpty {
@@ -50,7 +49,7 @@ extension Trainer {
                 state.epochSeconds += now.timeIntervalSince(clock)
                 clock = now
                 progress.advance()
-                if state.batchInEpoch == loader.batchCount { epochDone = true; break }
+                if state.batchInEpoch >= loader.batchCount { break }
                 if let m = options.maxSteps, state.step >= m { break }
                 if state.step % options.saveLatestFreq == 0 {
                     try saveLatest()
@@ -59,7 +58,8 @@ extension Trainer {
             }
             loader.cancel()
             progress.finish()
-            if epochDone {
+            // Also true when a resumed position lies past a (since shrunk) training set.
+            if state.batchInEpoch >= loader.batchCount {
                 if let reason = try finishEpoch(val: val, pipeline: valPipeline, log: log) { stoppedBy = reason }
             } else {
                 try saveLatest()
@@ -110,50 +110,5 @@ extension Trainer {
         state.epochLossSum = 0; state.epochBatches = 0; state.epochImages = 0; state.epochSeconds = 0
         try saveLatest()
         return stop
-    }
-
-    /// The reference's `validate`: eval-mode network over the validation images with the
-    /// validation transform (each image's draws seeded by its index, so the set is fixed);
-    /// accuracy of `sigmoid > 0.5` and average precision.
-    public func validate(_ data: TrainingData, pipeline: AugmentationPipeline) throws
-        -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int]) {
-        let loader = TrainingBatchLoader(data: data, indices: Array(data.images.indices), batchSize: options.batchSize,
-                                         pipeline: pipeline, seed: options.seed, streamTag: 0xFFFF_FFFF, workers: options.workers)
-        var scores: [Double] = [], labels: [Int] = []
-        while let b = loader.next() {
-            for s in b.skipped { report("warning: validation skipped \(s)") }
-            guard !b.labels.isEmpty else { continue }
-            let logits = try model.forward(b.x, mode: .eval)
-            for (z, y) in zip(logits.data, b.labels) {
-                scores.append(1 / (1 + exp(-Double(z))))
-                labels.append(Int(y))
-            }
-        }
-        guard !scores.isEmpty else { throw TrainingError.noData("validation: no image could be read") }
-        let correct = zip(scores, labels).filter { ($0.0 > 0.5 ? 1 : 0) == $0.1 }.count
-        let ap = try? Metrics.averagePrecision(scores: scores, labels: labels)
-        return (Double(correct) / Double(scores.count), ap, scores, labels)
-    }
-
-    func writeManifest(train: TrainingData, val: TrainingData) throws {
-        var m = RunManifest()
-        m.datasets = [RunManifest.datasetInfo(name: "train", root: train.root, files: train.images.map(\.path)),
-                      RunManifest.datasetInfo(name: "val", root: val.root, files: val.images.map(\.path))]
-        if let json = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any] {
-            for (k, v) in json {
-                if let text = v as? String { m.settings[k] = text; continue }
-                // Numbers, flags and lists as compact JSON text.
-                if let d = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys]) {
-                    m.settings[k] = String(String(decoding: d, as: UTF8.self).dropFirst().dropLast())
-                }
-            }
-        }
-        m.settings["resumedAtStep"] = state.step > 0 ? String(state.step) : nil
-        if let from = startedFrom, let sha = try? RunManifest.fileSHA256(from) {
-            m.model = .init(path: from, sha256: sha, architecture: options.architecture.rawValue)
-        }
-        do { try m.write(to: URL(fileURLWithPath: path("manifest.json"))) } catch {
-            throw TrainingError.io(path: path("manifest.json"), problem: "\(error)")
-        }
     }
 }

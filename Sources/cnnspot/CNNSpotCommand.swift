@@ -19,5 +19,6 @@ struct CNNSpotCommand: ParsableCommand {
             RobustnessCommand.self,
             SpectrumCommand.self,
             CalibrateCommand.self,
+            TrainCommand.self,
         ])
 }

@@ -1,0 +1,114 @@
+import Foundation
+
+extension Trainer {
+    /// Trains until early stopping ends the run, or `maxEpochs` / `maxSteps` is reached.
+    /// Reads `<dataroot>/train` and `<dataroot>/val`; writes into `options.runDirectory`.
+    public func run() throws -> Summary {
+        let train = try TrainingData.discover((options.dataroot as NSString).appendingPathComponent("train"), classes: options.classes)
+        let val = try TrainingData.discover((options.dataroot as NSString).appendingPathComponent("val"), classes: options.classes)
+            .subset(limit: options.valMax, seed: options.seed)
+        for w in train.warnings + val.warnings { report("warning: \(w)") }
+        report("train: \(train.images.count) images (\(train.realCount) real, \(train.fakeCount) fake); "
+            + "val: \(val.images.count) images (\(val.realCount) real, \(val.fakeCount) fake)")
+        do {
+            try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
+        } catch { throw TrainingError.io(path: options.runDirectory, problem: "cannot create the run folder: \(error)") }
+        try writeManifest(train: train, val: val)
+        let log = TrainingLog(directory: options.runDirectory)
+        try log.start(keepBefore: state.epoch)
+
+        let trainPipeline = try AugmentationPipeline(options: options.augmentation())
+        let valPipeline = try AugmentationPipeline(options: options.augmentation().validation())
+        var stoppedBy = state.finished ? "already finished" : ""
+        while stoppedBy.isEmpty {
+            if let m = options.maxEpochs, state.epoch >= m { stoppedBy = "max epochs"; break }
+            if let m = options.maxSteps, state.step >= m { stoppedBy = "max steps"; break }
+            let order = train.order(epoch: state.epoch, seed: options.seed, classBalance: options.classBalance)
+            let loader = TrainingBatchLoader(data: train, indices: order, batchSize: options.batchSize, pipeline: trainPipeline,
+                                             seed: options.seed, streamTag: UInt64(state.epoch), startBatch: state.batchInEpoch,
+                                             workers: options.workers)
+            let progress = ProgressBar(total: loader.batchCount - state.batchInEpoch, label: "epoch \(state.epoch)",
+                                       enabled: showProgress && isatty(STDERR_FILENO) != 0)
+            var clock = Date()
+            while let batch = loader.next() {
+                state.batchInEpoch += 1
+                if !batch.skipped.isEmpty {
+                    state.skippedImages += batch.skipped.count
+                    for s in batch.skipped { report("warning: skipped \(s)") }
+                }
+                if !batch.labels.isEmpty {
+                    let loss = try step(batch.x, labels: batch.labels)
+                    state.epochLossSum += Double(loss)
+                    state.epochBatches += 1
+                    state.epochImages += batch.labels.count
+                    if state.step % options.lossFreq == 0 {
+                        report(String(format: "step %d epoch %d loss %.4f lr %g", state.step, state.epoch, loss, state.lr))
+                    }
+                }
+                let now = Date()
+                state.epochSeconds += now.timeIntervalSince(clock)
+                clock = now
+                progress.advance()
+                if state.batchInEpoch >= loader.batchCount { break }
+                if let m = options.maxSteps, state.step >= m { break }
+                if state.step % options.saveLatestFreq == 0 {
+                    try saveLatest()
+                    clock = Date()  // images/s counts training steps, not checkpoint writes
+                }
+            }
+            loader.cancel()
+            progress.finish()
+            // Also true when a resumed position lies past a (since shrunk) training set.
+            if state.batchInEpoch >= loader.batchCount {
+                if let reason = try finishEpoch(val: val, pipeline: valPipeline, log: log) { stoppedBy = reason }
+            } else {
+                try saveLatest()
+                stoppedBy = "max steps"
+            }
+        }
+        report("stopped (\(stoppedBy)) after \(state.step) steps; run folder \(options.runDirectory)")
+        return Summary(steps: state.step, epochs: log.records(), stoppedBy: stoppedBy, skippedImages: state.skippedImages,
+                       runDirectory: options.runDirectory)
+    }
+
+    /// Validation, the LR schedule, epoch/best files, the log row, then `latest` for the next epoch.
+    /// Returns why the run stops, or nil to go on.
+    func finishEpoch(val: TrainingData, pipeline: AugmentationPipeline, log: TrainingLog) throws -> String? {
+        let started = Date()
+        let v = try validate(val, pipeline: pipeline)
+        let lrUsed = state.lr
+        let epoch = state.epoch
+        try TrainingCheckpoint.write(to: path(TrainingCheckpoint.epochFile(epoch)), model: model, optimizer: nil, state: state, options: options)
+        var stop: String?
+        switch state.earlyStopping.step(score: v.accuracy) {
+        case .continue(let isBest):
+            if isBest {
+                try TrainingCheckpoint.write(to: path(TrainingCheckpoint.best), model: model, optimizer: nil, state: state, options: options)
+                state.bestAccuracy = v.accuracy
+                state.bestEpoch = epoch
+            }
+        case .lowerLearningRate(let to):
+            report("learning rate dropped by 10 to \(to), continue training")
+            state.lr = to
+        case .stop:
+            report("early stopping: the learning rate would fall below \(state.earlyStopping.minLR)")
+            state.finished = true
+            stop = "early stopping"
+        }
+        let seconds = state.epochSeconds + Date().timeIntervalSince(started)
+        let record = EpochRecord(epoch: epoch, steps: state.step,
+                                 trainLoss: state.epochBatches > 0 ? state.epochLossSum / Double(state.epochBatches) : .nan,
+                                 valAccuracy: v.accuracy, valAP: v.averagePrecision, lr: lrUsed,
+                                 imagesPerSecond: state.epochSeconds > 0 ? Double(state.epochImages) / state.epochSeconds : 0,
+                                 seconds: seconds, skippedImages: state.skippedImages)
+        try log.append(record)
+        report(String(format: "epoch %d: train loss %.4f, val acc %.4f, val AP %@, lr %g, %.1f img/s, %.1f s", epoch,
+                      record.trainLoss, v.accuracy, v.averagePrecision.map { String(format: "%.4f", $0) } ?? "n/a",
+                      lrUsed, record.imagesPerSecond, seconds))
+        state.epoch += 1
+        state.batchInEpoch = 0
+        state.epochLossSum = 0; state.epochBatches = 0; state.epochImages = 0; state.epochSeconds = 0
+        try saveLatest()
+        return stop
+    }
+}

@@ -88,6 +88,8 @@ struct BenchCommand: ParsableCommand {
                   + String(format: " %10.1f %8.1f %7.2f %8.1f %12.0f %9.0f %11.1f  %.6f",
                            median, times[0], Double(n) / (median / 1e3), gflops, Self.peakRSSMegabytes(), first,
                            cpuPerRun, logits[0]))
+            print("    plan: \(network.cachedPlanBytes >> 20) MiB (activations, scratchpad, shape-specific weights); "
+                  + "weights: \(network.weightBytes >> 20) MiB")
             if implementations {
                 for (step, impl) in try network.implementations(batch: n, height: s, width: s) { print("    \(step): \(impl)") }
             }

@@ -119,6 +119,13 @@ public final class InferenceNetwork {
         return plans.map { ($0.key.n, $0.key.h, $0.key.w) }
     }
 
+    /// Bytes the cached plans hold: activations, scratchpad, shape-specific weight layouts.
+    public var cachedPlanBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return plans.reduce(0) { $0 + $1.byteCount }
+    }
+
     /// Bytes of weights held in oneDNN memory (all layouts).
     public var weightBytes: Int {
         lock.lock()

@@ -7,7 +7,9 @@ struct InferencePlanBuilder {
     /// Activation buffers. Block inputs/outputs ping-pong between `a` and `b`; the outputs of
     /// the inner convs of a block go to `t1`, `t2`. An identity block writes its output into its
     /// own input buffer (the last conv accumulates onto the shortcut with a sum post-op).
-    enum Role: Int, CaseIterable { case reorderedInput, a, b, t1, t2, pooled, pooledPlain }
+    /// `scratchpad` is the work space of all primitives (Winograd transforms, ...), shared since
+    /// they run one after another (user scratchpad mode: no allocation per call).
+    enum Role: Int, CaseIterable { case reorderedInput, a, b, t1, t2, pooled, pooledPlain, scratchpad }
 
     enum Target {
         case input
@@ -40,7 +42,7 @@ struct InferencePlanBuilder {
         let n = key.n
         let what = "convolution \(c.key) for input [\(n), \(c.inChannels), \(h), \(w)]"
         let dstDesc = try dst.1 ?? activationDesc([n, c.outChannels, c.outputSize(h), c.outputSize(w)])
-        let attr = try Self.postOps(sum: sum, relu: relu)
+        let attr = try Self.attributes(sum: sum, relu: relu)
         let pd: DNNLPrimitiveDesc
         if options.winograd && c.kernel == 3 && c.stride == 1,
            let wino = try? Self.convPD(c, srcDesc, dstDesc, dnnl_convolution_winograd, attr, what) {
@@ -49,12 +51,12 @@ struct InferencePlanBuilder {
             pd = try Self.convPD(c, srcDesc, dstDesc, dnnl_convolution_direct, attr, what)
         }
         let out = pd.md(dnnl_query_dst_md)
-        steps.append(PendingStep(pd: pd, args: [
+        append(pd, [
             (DNNLArg.src, src),
             (DNNLArg.weights, .parameter(c.weights, pd.md(dnnl_query_weights_md))),
             (DNNLArg.bias, .parameter(c.bias, pd.md(dnnl_query_weights_md, index: 1))),
             (DNNLArg.dst, .activation(dst.0, out)),
-        ], what: c.key))
+        ], c.key)
         return out
     }
 
@@ -89,9 +91,10 @@ struct InferencePlanBuilder {
         try dnnlCheck(dnnl_pooling_forward_desc_init(&op, dnnl_forward_inference, max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding,
                                                      &s, &d, strides, k, pad, pad),
                       "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
-        let pd = try DNNLPrimitiveDesc(op, what: "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
+        let pd = try DNNLPrimitiveDesc(op, attr: try Self.attributes(sum: false, relu: false),
+                                       what: "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
         let out = pd.md(dnnl_query_dst_md)
-        steps.append(PendingStep(pd: pd, args: [(DNNLArg.src, .activation(src.0, src.1)), (DNNLArg.dst, .activation(dst, out))], what: what))
+        append(pd, [(DNNLArg.src, .activation(src.0, src.1)), (DNNLArg.dst, .activation(dst, out))], what)
         return out
     }
 
@@ -109,19 +112,29 @@ struct InferencePlanBuilder {
         var op = dnnl_inner_product_desc_t()
         var (s, wt, b, d) = (src.raw, weightsAny.raw, biasDesc.raw, dstDesc.raw)
         try dnnlCheck(dnnl_inner_product_forward_desc_init(&op, dnnl_forward_inference, &s, &wt, &b, &d), "fc for [\(key.n), \(fc.inFeatures)]")
-        let pd = try DNNLPrimitiveDesc(op, what: "fc for [\(key.n), \(fc.inFeatures)]")
-        steps.append(PendingStep(pd: pd, args: [
+        let pd = try DNNLPrimitiveDesc(op, attr: try Self.attributes(sum: false, relu: false), what: "fc for [\(key.n), \(fc.inFeatures)]")
+        append(pd, [
             (DNNLArg.src, .activation(.pooledPlain, src)),
             (DNNLArg.weights, .parameter(fc.weights, pd.md(dnnl_query_weights_md))),
             (DNNLArg.bias, .parameter(fc.bias, pd.md(dnnl_query_weights_md, index: 1))),
             (DNNLArg.dst, .output),
-        ], what: "fc"))
+        ], "fc")
     }
 
-    /// Post-ops of a conv: `dst = relu(conv(src) + dst)` with `sum`, `relu(conv(src))` without.
-    static func postOps(sum: Bool, relu: Bool) throws -> DNNLAttr? {
-        guard sum || relu else { return nil }
+    /// Adds a step, with the shared scratchpad if the primitive needs one.
+    private mutating func append(_ pd: DNNLPrimitiveDesc, _ args: [(Int32, Target)], _ what: String) {
+        let scratch = pd.md(dnnl_query_scratchpad_md)
+        let extra: [(Int32, Target)] = scratch.raw.ndims > 0 && scratch.byteCount > 0
+            ? [(DNNLArg.scratchpad, .activation(.scratchpad, scratch))] : []
+        steps.append(PendingStep(pd: pd, args: args + extra, what: what))
+    }
+
+    /// User-managed scratchpad, and the post-ops of a conv: `dst = relu(conv(src) + dst)` with
+    /// `sum`, `relu(conv(src))` with `relu` only.
+    static func attributes(sum: Bool, relu: Bool) throws -> DNNLAttr {
         let attr = try DNNLAttr()
+        try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(attr.handle, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
+        guard sum || relu else { return attr }
         var ops: dnnl_post_ops_t?
         try dnnlCheck(dnnl_post_ops_create(&ops), "creating post-ops")
         defer { dnnlRequire(dnnl_post_ops_destroy(ops), "destroying post-ops") }

@@ -21,4 +21,9 @@ struct CNNSpotCommand: ParsableCommand {
             CalibrateCommand.self,
             TrainCommand.self,
         ])
+
+    static func main() {
+        OpenMPWaitPolicy.preferPassive()
+        main(nil)
+    }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Interleaved comparison: cnnspot bench (default OpenMP spin-waiting, and OMP_WAIT_POLICY=passive,
+# Interleaved comparison: cnnspot bench (OMP_WAIT_POLICY=active: spin-waiting, and passive, its default,
 # which libgomp reads at process start), onnxruntime and PyTorch on the same cases, ROUNDS times,
 # each case run alone so the sides take turns on the machine. Prints the load before each run.
 # Usage: scripts/bench/compare.sh [ROUNDS] [CASES] [THREADS]   (defaults: 3 "1x224,1x256,1x1024,16x224" 2)
@@ -15,7 +15,7 @@ for round in $(seq "$ROUNDS"); do
   echo "## round $round"
   for c in ${CASES//,/ }; do
     echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"
-    .build/release/cnnspot bench --cases "$c" --threads "$THREADS" | sed -n '3p' | sed 's/^/cnnspot  /'
+    OMP_WAIT_POLICY=active .build/release/cnnspot bench --cases "$c" --threads "$THREADS" | sed -n '3p' | sed 's/^/cnnspot-active  /'
     OMP_WAIT_POLICY=passive .build/release/cnnspot bench --cases "$c" --threads "$THREADS" | sed -n '3p' | sed 's/^/cnnspot-passive  /'
     "$PYTHON" scripts/bench/bench_reference.py --cases "$c" --threads "$THREADS" --frameworks ort,torch | sed -n '3,4p'
   done

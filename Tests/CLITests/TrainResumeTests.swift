@@ -9,13 +9,8 @@ final class TrainResumeTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    func binary() throws -> URL {
-        for dir in [Bundle.main.bundleURL, Self.root.appendingPathComponent(".build/release")] {
-            let u = dir.appendingPathComponent("cnnspot")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
-        }
-        throw XCTSkip("cnnspot binary not built")
-    }
+    /// The built tool (a missing build fails the test rather than skipping it).
+    func binary() throws -> URL { try CLI.binary() }
 
     func tempDir() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cnnspot-train-\(UUID().uuidString)")

@@ -9,13 +9,8 @@ final class TransformCommandTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    func binary() throws -> URL {
-        for dir in [Bundle.main.bundleURL, TransformCommandTests.root.appendingPathComponent(".build/release")] {
-            let u = dir.appendingPathComponent("cnnspot")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
-        }
-        throw XCTSkip("cnnspot binary not built")
-    }
+    /// The built tool (a missing build fails the test rather than skipping it).
+    func binary() throws -> URL { try CLI.binary() }
 
     func run(_ args: [String]) throws -> (code: Int32, stderr: String) {
         let p = Process()

@@ -25,7 +25,8 @@ public enum InputItem: Equatable, Sendable {
 /// one's expansion sorted; an image reached twice (by any path, links resolved) is kept once,
 /// at its first place. A missing input becomes `.failure`, never a thrown error.
 public struct ImageInputs {
-    /// Extensions the codecs read: PNG, JPEG, WebP, BMP.
+    /// PNG, JPEG and WebP (what the codecs read), and BMP: a BMP in a folder gets an error row
+    /// saying it is not supported rather than being skipped in silence.
     public static let defaultExtensions: Set<String> = ["png", "jpg", "jpeg", "webp", "bmp"]
 
     public var extensions: Set<String>

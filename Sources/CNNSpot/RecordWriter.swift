@@ -57,7 +57,8 @@ public final class RecordWriter {
     func tableRow(_ r: DetectionRecord) -> String {
         let size = (r.width != nil && r.height != nil) ? "\(r.width!)x\(r.height!)" : "-"
         if let error = r.error {
-            return TextTable.row(["-", "ERROR", size, r.format ?? "-", "\(r.path): \(error)"], Self.tableWidths)
+            let message = error.hasPrefix(r.path) ? error : "\(r.path): \(error)"
+            return TextTable.row(["-", "ERROR", size, r.format ?? "-", message], Self.tableWidths)
         }
         let p = r.probability.map { String(format: "%.6f", $0) } ?? "n/a"
         return TextTable.row([p, r.label ?? "-", size, r.format ?? "-", r.path], Self.tableWidths)

@@ -43,14 +43,14 @@ public final class RecordWriter {
     }
 
     func jsonLine(_ r: DetectionRecord) -> String {
-        var parts = ["\"path\":" + JSON.string(r.path)]
+        var parts = ["\"path\":" + JSONText.quoted(r.path)]
         parts.append("\"probability\":" + (r.probability.map(Self.number) ?? "null"))
         parts.append("\"logit\":" + (r.logit.map(Self.number) ?? "null"))
-        parts.append("\"label\":" + (r.label.map(JSON.string) ?? "null"))
+        parts.append("\"label\":" + (r.label.map(JSONText.quoted) ?? "null"))
         parts.append("\"width\":" + (r.width.map(String.init) ?? "null"))
         parts.append("\"height\":" + (r.height.map(String.init) ?? "null"))
-        parts.append("\"format\":" + (r.format.map(JSON.string) ?? "null"))
-        parts.append("\"error\":" + (r.error.map(JSON.string) ?? "null"))
+        parts.append("\"format\":" + (r.format.map(JSONText.quoted) ?? "null"))
+        parts.append("\"error\":" + (r.error.map(JSONText.quoted) ?? "null"))
         return "{" + parts.joined(separator: ",") + "}"
     }
 
@@ -74,24 +74,5 @@ public final class RecordWriter {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
-    }
-}
-
-/// Minimal JSON text helpers for streaming output (Foundation's encoder would buffer).
-public enum JSON {
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }

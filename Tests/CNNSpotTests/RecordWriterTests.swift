@@ -39,6 +39,14 @@ final class RecordWriterTests: XCTestCase {
         XCTAssertEqual(second["error"] as? String, "truncated JPEG: premature end of data")
     }
 
+    func testJSONEscapesControlCharacters() throws {
+        let odd = "tab\there\u{01}bell\u{1f}\"quote\\slash\nline é"
+        let line = lines(.jsonl, [DetectionRecord.failed(odd, "x")])[0]
+        let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        XCTAssertEqual(parsed["path"] as? String, odd)
+        XCTAssertFalse(line.contains("\u{01}"), "raw control characters must be escaped")
+    }
+
     func testSigmoidIsStableAtExtremes() {
         XCTAssertEqual(sigmoid(0), 0.5)
         XCTAssertEqual(sigmoid(800), 1.0)

@@ -54,11 +54,11 @@ public enum SafeTensorsWriter {
         var json = "{"
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(metadata[$0]!))" }
             fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         for (i, c) in converted.enumerated() {
-            fields.append("\(jsonString(c.key)):{\"dtype\":\"\(c.dtype.safeTensorsName)\",\"shape\":[\(c.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offsets[i].0),\(offsets[i].1)]}")
+            fields.append("\(JSONText.quoted(c.key)):{\"dtype\":\"\(c.dtype.safeTensorsName)\",\"shape\":[\(c.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offsets[i].0),\(offsets[i].1)]}")
         }
         json += fields.joined(separator: ",") + "}"
         var header = Data(json.utf8)
@@ -102,20 +102,4 @@ public enum SafeTensorsWriter {
         }
     }
 
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
 }

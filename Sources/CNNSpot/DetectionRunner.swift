@@ -16,6 +16,10 @@ public final class DetectionRunner {
     public let threshold: Double
     public let normalization: TensorNormalization
     public var batchSize = 16
+    /// Pixels one batch may hold (default: 16 images of 256x256). Large images get smaller
+    /// batches so activations stay bounded: a 1024x1024 image runs alone (~300 MB), instead of
+    /// a batch of 16 asking the network for ~5 GB.
+    public var maxBatchPixels = 16 * 256 * 256
     public var decodeThreads = 2
     /// The network downsamples 32x; smaller inputs are refused with a clear error.
     public static let minimumSide = 32
@@ -84,8 +88,10 @@ public final class DetectionRunner {
         }
         for key in groupOrder {
             let members = groups[key]!
-            for start in stride(from: 0, to: members.count, by: batchSize) {
-                let batch = Array(members[start..<min(members.count, start + batchSize)])
+            guard case .success(let sample) = loaded[members[0]] else { continue }
+            let perBatch = max(1, min(batchSize, maxBatchPixels / max(1, sample.image.width * sample.image.height)))
+            for start in stride(from: 0, to: members.count, by: perBatch) {
+                let batch = Array(members[start..<min(members.count, start + perBatch)])
                 guard case .success(let first) = loaded[batch[0]] else { continue }
                 let (w, h) = (first.image.width, first.image.height)
                 var data = [Float](repeating: 0, count: 3 * w * h * batch.count)

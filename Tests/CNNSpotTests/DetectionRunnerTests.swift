@@ -63,6 +63,18 @@ final class DetectionRunnerTests: XCTestCase {
         XCTAssertLessThan(model.shapes.count, 20, "images were not batched")
     }
 
+    func testLargeImagesGetSmallerBatches() {
+        let model = MeanModel()
+        let images = (0..<5).map { _ in image(128, 128, value: 9) } + (0..<5).map { _ in image(32, 32, value: 9) }
+        let runner = DetectionRunner(model: model, threshold: 0.5) { .init(image: images[Int($0)!], format: "png") }
+        runner.batchSize = 8
+        runner.maxBatchPixels = 2 * 128 * 128
+        var n = 0
+        runner.run((0..<10).map(String.init)) { r in XCTAssertNil(r.error); n += 1 }
+        XCTAssertEqual(n, 10)
+        XCTAssertEqual(model.shapes.map { $0[0] }, [2, 2, 1, 5], "128x128: 2 per batch; 32x32: all 5 in one")
+    }
+
     func testModelFailureMarksOnlyItsBatch() {
         final class Failing: LogitModel {
             struct Boom: Error {}

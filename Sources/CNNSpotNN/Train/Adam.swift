@@ -50,12 +50,14 @@ public final class Adam {
             let (e, wd) = (Float(eps), Float(weightDecay))
             p.value.withUnsafeMutableBufferPointer { w in p.grad.withUnsafeBufferPointer { g in
                 s.m.withUnsafeMutableBufferPointer { m in s.v.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<w.count {
-                        let gi = wd == 0 ? g[i] : g[i] + wd * w[i]
-                        m[i] += b1c * (gi - m[i])
-                        v[i] = v[i] * b2 + b2c * (gi * gi)
-                        let denom = v[i].squareRoot() / bc2Sqrt + e
-                        w[i] -= stepSize * (m[i] / denom)
+                    parallelRanges(w.count) { r in
+                        for i in r {
+                            let gi = wd == 0 ? g[i] : g[i] + wd * w[i]
+                            m[i] += b1c * (gi - m[i])
+                            v[i] = v[i] * b2 + b2c * (gi * gi)
+                            let denom = v[i].squareRoot() / bc2Sqrt + e
+                            w[i] -= stepSize * (m[i] / denom)
+                        }
                     }
                 } }
             } }

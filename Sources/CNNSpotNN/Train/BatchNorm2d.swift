@@ -20,12 +20,22 @@ public final class BatchNorm2d {
     public let runningMean: Tensor
     public let runningVar: Tensor
     public var numBatchesTracked: Int = 0
+    /// BatchNorm followed by ReLU in one pass (the networks' conv -> BN -> ReLU): forward writes
+    /// max(y, 0), backward takes dL/d(ReLU output) and masks it by that output being positive,
+    /// as the separate oneDNN ReLU (`relu_use_dst_for_bwd`) did. Saves a read and a write of the
+    /// activation each way, and the ReLU's own output buffer.
+    let fusedReLU: Bool
 
-    /// After a train forward: the input and the batch mean and 1/sqrt(var + eps) per channel.
-    private var saved: (x: Tensor, mean: [Double], invStd: [Double])?
+    /// After a train forward: the input, the batch mean and 1/sqrt(var + eps) per channel, and
+    /// with `fusedReLU` the output (the ReLU mask).
+    private var saved: (x: Tensor, mean: [Double], invStd: [Double], y: Tensor?)?
 
-    public init(_ channels: Int, eps: Double = 1e-5, momentum: Double = 0.1) throws {
-        self.channels = channels; self.eps = eps; self.momentum = momentum
+    public convenience init(_ channels: Int, eps: Double = 1e-5, momentum: Double = 0.1) throws {
+        try self.init(channels, eps: eps, momentum: momentum, fusedReLU: false)
+    }
+
+    init(_ channels: Int, eps: Double = 1e-5, momentum: Double = 0.1, fusedReLU: Bool) throws {
+        self.channels = channels; self.eps = eps; self.momentum = momentum; self.fusedReLU = fusedReLU
         weight = try Parameter(zeros: [channels]); bias = try Parameter(zeros: [channels])
         weight.value.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
         runningMean = try Tensor(zeros: [channels]); runningVar = try Tensor(zeros: [channels])
@@ -78,7 +88,7 @@ public final class BatchNorm2d {
             }
         } }
         x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
-            BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta)
+            BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta, relu: fusedReLU)
         } }
         if mode == .train {
             let unbias = Double(m) / Double(m - 1), mom = momentum
@@ -89,14 +99,14 @@ public final class BatchNorm2d {
                 }
             } }
             numBatchesTracked += 1
-            saved = (x, mean, invStd)
+            saved = (x, mean, invStd, fusedReLU ? y : nil)
         } else {
             saved = nil
         }
         return y
     }
 
-    /// `dy` -> `dx` (in the input's layout) through the batch statistics of the last train
+    /// `dy` (dL/d(ReLU output) with `fusedReLU`) -> `dx` (in the input's layout) through the batch statistics of the last train
     /// forward (PyTorch's formula: dx = (dy - mean(dy) - (x - mean) * dot * invstd^2 / M) *
     /// invstd * weight with dot = sum(dy * (x - mean))); adds dweight = dot * invstd and
     /// dbias = sum(dy) into the grads. The saved input is released.
@@ -106,17 +116,23 @@ public final class BatchNorm2d {
         saved = nil
         let (x, b) = try blocked(s.x)
         let dy = try dyAny.inLayout(x.memory.desc)
+        // y was made in x's layout (blocked() already applied on the forward input).
+        let reluOutput = try s.y?.inLayout(x.memory.desc)
         let (n, c, hw) = (x.shape[0], channels, x.shape[2] * x.shape[3])
         let cb = c / b
         let dx = try Tensor(output: x.memory.desc)
         var sums = [Double](repeating: 0, count: c), dots = [Double](repeating: 0, count: c)
         let w = weight.value.host.data
         let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
-        x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
-            sums.withUnsafeMutableBufferPointer { sb in dots.withUnsafeMutableBufferPointer { db in
-                BatchNormKernels.backward(x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db)
-            } }
-        } } }
+        func run(_ mask: UnsafeBufferPointer<Float>?) {
+            x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
+                sums.withUnsafeMutableBufferPointer { sb in dots.withUnsafeMutableBufferPointer { db in
+                    BatchNormKernels.backward(x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db,
+                                              reluOutput: mask)
+                } }
+            } } }
+        }
+        if let r = reluOutput { r.memory.withUnsafeBufferPointer { run($0) } } else { run(nil) }
         weight.grad.withUnsafeMutableBufferPointer { gw in bias.grad.withUnsafeMutableBufferPointer { gb in
             for ch in 0..<c { gw[ch] += Float(dots[ch] * s.invStd[ch]); gb[ch] += Float(sums[ch]) }
         } }

@@ -51,9 +51,10 @@ enum BatchNormKernels {
         }
     }
 
-    /// y = x * alpha[c] + beta[c].
+    /// y = x * alpha[c] + beta[c]; with `relu`, then max(y, 0) in the same pass (negative -> 0,
+    /// NaN kept, as torch.relu), sparing the network a separate ReLU pass over the tensor.
     static func affine(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>, _ g: Geometry,
-                       alpha: [Float], beta: [Float]) {
+                       alpha: [Float], beta: [Float], relu: Bool = false) {
         parallelChannels(g.blocks) { blk in
             if g.width == 16 {
                 let src = UnsafeRawPointer(x.baseAddress!), dst = UnsafeMutableRawPointer(y.baseAddress!)
@@ -62,23 +63,32 @@ enum BatchNormKernels {
                 for i in 0..<g.n { for j in 0..<g.hw {
                     let o = g.offset(i, blk, j) * 4
                     let v = src.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                    dst.storeBytes(of: v * a + c, toByteOffset: o, as: SIMD16<Float>.self)
+                    var r = v * a + c
+                    if relu { r.replace(with: 0, where: r .< 0) }
+                    dst.storeBytes(of: r, toByteOffset: o, as: SIMD16<Float>.self)
                 } }
                 return
             }
             let b = g.width
             for i in 0..<g.n { for j in 0..<g.hw {
                 let o = g.offset(i, blk, j)
-                for k in 0..<b { y[o + k] = x[o + k] * alpha[blk * b + k] + beta[blk * b + k] }
+                for k in 0..<b {
+                    let r = x[o + k] * alpha[blk * b + k] + beta[blk * b + k]
+                    y[o + k] = relu && r < 0 ? 0 : r
+                }
             } }
         }
     }
 
     /// sums[c] = sum(dy), dots[c] = sum(dy * (x - mean)), then
     /// dx = (dy - sum/M - (x - mean) * dot * invstd^2 / M) * invstd * weight.
+    /// With `reluOutput` (the output of a fused ReLU, same layout), dy is first replaced by
+    /// `reluOutput > 0 ? dy : 0` (oneDNN's relu_use_dst_for_bwd, as the separate ReLU did).
     static func backward(x: UnsafeBufferPointer<Float>, dy: UnsafeBufferPointer<Float>, dx: UnsafeMutableBufferPointer<Float>,
                          _ g: Geometry, mean: [Double], invStd: [Double], weight: [Float],
-                         sums: UnsafeMutableBufferPointer<Double>, dots: UnsafeMutableBufferPointer<Double>) {
+                         sums: UnsafeMutableBufferPointer<Double>, dots: UnsafeMutableBufferPointer<Double>,
+                         reluOutput: UnsafeBufferPointer<Float>? = nil) {
+        let ys = reluOutput.map { UnsafeRawPointer($0.baseAddress!) }
         let m = Double(g.perChannel)
         parallelChannels(g.blocks) { blk in
             let b = g.width
@@ -91,7 +101,8 @@ enum BatchNormKernels {
                 for i in 0..<g.n { for j in 0..<g.hw {
                     let o = g.offset(i, blk, j) * 4
                     let v = xs.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                    let w = gs.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+                    var w = gs.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+                    if let ys { w.replace(with: 0, where: .!(ys.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self) .> 0)) }
                     let g0 = SIMD8<Double>(w.lowHalf), g1 = SIMD8<Double>(w.highHalf)
                     s0 += g0; s1 += g1
                     t0 += (SIMD8<Double>(v.lowHalf) - mu0) * g0; t1 += (SIMD8<Double>(v.highHalf) - mu1) * g1
@@ -106,16 +117,20 @@ enum BatchNormKernels {
                 for i in 0..<g.n { for j in 0..<g.hw {
                     let o = g.offset(i, blk, j) * 4
                     let v = xs.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                    let w = gs.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+                    var w = gs.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+                    if let ys { w.replace(with: 0, where: .!(ys.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self) .> 0)) }
                     ds.storeBytes(of: (w - gm - (v - mf) * pj) * sc, toByteOffset: o, as: SIMD16<Float>.self)
                 } }
                 return
             }
+            func maskedDy(_ i: Int) -> Float { reluOutput.map { $0[i] > 0 ? dy[i] : 0 } ?? dy[i] }
             let mu = (0..<b).map { mean[blk * b + $0] }
             var sum = [Double](repeating: 0, count: b), dot = [Double](repeating: 0, count: b)
             for i in 0..<g.n { for j in 0..<g.hw {
                 let o = g.offset(i, blk, j)
-                for k in 0..<b { let gv = Double(dy[o + k]); sum[k] += gv; dot[k] += (Double(x[o + k]) - mu[k]) * gv }
+                for k in 0..<b {
+                    let gv = Double(maskedDy(o + k)); sum[k] += gv; dot[k] += (Double(x[o + k]) - mu[k]) * gv
+                }
             } }
             var gradMean = [Float](repeating: 0, count: b), proj = gradMean, scale = gradMean, muF = gradMean
             for k in 0..<b {
@@ -126,7 +141,7 @@ enum BatchNormKernels {
             }
             for i in 0..<g.n { for j in 0..<g.hw {
                 let o = g.offset(i, blk, j)
-                for k in 0..<b { dx[o + k] = (dy[o + k] - gradMean[k] - (x[o + k] - muF[k]) * proj[k]) * scale[k] }
+                for k in 0..<b { dx[o + k] = (maskedDy(o + k) - gradMean[k] - (x[o + k] - muF[k]) * proj[k]) * scale[k] }
             } }
         }
     }

@@ -7,8 +7,9 @@ final class ResidualBlock {
     let spec: ResNetSpec.Block
     let convs: [Conv2d]
     let bns: [BatchNorm2d]
-    /// One ReLU after each conv/BN but the last, then the one after the residual add.
-    let relus: [ReLU]
+    /// The ReLU after the residual add (the ReLUs after the other conv/BN pairs are fused into
+    /// their BatchNorms, `fusedReLU`).
+    let relu = ReLU()
     let downsample: (conv: Conv2d, bn: BatchNorm2d)?
 
     init(_ b: ResNetSpec.Block, bottleneck: Bool) throws {
@@ -17,13 +18,12 @@ final class ResidualBlock {
             convs = [try Conv2d(b.inChannels, b.width, kernel: 1),
                      try Conv2d(b.width, b.width, kernel: 3, stride: b.stride, padding: 1),
                      try Conv2d(b.width, b.outChannels, kernel: 1)]
-            bns = [try BatchNorm2d(b.width), try BatchNorm2d(b.width), try BatchNorm2d(b.outChannels)]
+            bns = [try BatchNorm2d(b.width, fusedReLU: true), try BatchNorm2d(b.width, fusedReLU: true), try BatchNorm2d(b.outChannels)]
         } else {
             convs = [try Conv2d(b.inChannels, b.width, kernel: 3, stride: b.stride, padding: 1),
                      try Conv2d(b.width, b.outChannels, kernel: 3, padding: 1)]
-            bns = [try BatchNorm2d(b.width), try BatchNorm2d(b.outChannels)]
+            bns = [try BatchNorm2d(b.width, fusedReLU: true), try BatchNorm2d(b.outChannels)]
         }
-        relus = convs.map { _ in ReLU() }
         downsample = b.hasDownsample
             ? (try Conv2d(b.inChannels, b.outChannels, kernel: 1, stride: b.stride), try BatchNorm2d(b.outChannels)) : nil
     }
@@ -44,23 +44,21 @@ final class ResidualBlock {
         var h = x
         for i in convs.indices {
             h = try bns[i].forward(try convs[i].forward(h, mode: mode), mode: mode)
-            if i < convs.count - 1 { h = try relus[i].forward(h, mode: mode) }
         }
         let identity = try downsample.map { try $0.bn.forward(try $0.conv.forward(x, mode: mode), mode: mode) } ?? x
-        return try relus[relus.count - 1].forward(try Tensor.sum(h, identity), mode: mode)
+        return try relu.forward(try Tensor.sum(h, identity), mode: mode)
     }
 
     func releaseSaved() {
-        convs.forEach { $0.releaseSaved() }; bns.forEach { $0.releaseSaved() }; relus.forEach { $0.releaseSaved() }
+        convs.forEach { $0.releaseSaved() }; bns.forEach { $0.releaseSaved() }; relu.releaseSaved()
         downsample?.conv.releaseSaved(); downsample?.bn.releaseSaved()
     }
 
     /// dL/d(output) -> dL/d(input): the main path and the identity (or downsample) path summed.
     func backward(_ dy: Tensor) throws -> Tensor {
-        let d = try relus[relus.count - 1].backward(dy)
+        let d = try relu.backward(dy)
         var g = d
         for i in convs.indices.reversed() {
-            if i < convs.count - 1 { g = try relus[i].backward(g) }
             g = try convs[i].backward(try bns[i].backward(g))
         }
         if let ds = downsample {

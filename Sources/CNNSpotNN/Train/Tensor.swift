@@ -93,14 +93,14 @@ public final class Tensor {
         precondition(other.shape == shape, "accumulate \(other.shape) into \(shape)")
         let o = try other.inLayout(memory.desc)
         o.memory.withUnsafeBufferPointer { src in
-            memory.withUnsafeMutableBufferPointer { dst in for i in 0..<dst.count { dst[i] += src[i] } }
+            memory.withUnsafeMutableBufferPointer { dst in parallelRanges(dst.count) { r in for i in r { dst[i] += src[i] } } }
         }
     }
 
     /// `self += values` over the row-major values (plain tensors: parameter gradients).
     func accumulate(_ src: UnsafeBufferPointer<Float>) {
         precondition(isPlain && src.count >= count)
-        memory.withUnsafeMutableBufferPointer { dst in for i in 0..<count { dst[i] += src[i] } }
+        memory.withUnsafeMutableBufferPointer { dst in parallelRanges(count) { r in for i in r { dst[i] += src[i] } } }
     }
 
     /// `a + b` element-wise into a new tensor in `a`'s layout (the residual add).
@@ -110,7 +110,7 @@ public final class Tensor {
         let out = try Tensor(output: a.memory.desc)
         out.memory.withUnsafeMutableBufferPointer { o in
             a.memory.withUnsafeBufferPointer { x in bb.memory.withUnsafeBufferPointer { y in
-                for i in 0..<o.count { o[i] = x[i] + y[i] }
+                parallelRanges(o.count) { r in for i in r { o[i] = x[i] + y[i] } }
             } }
         }
         return out

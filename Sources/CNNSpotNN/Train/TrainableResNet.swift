@@ -10,7 +10,6 @@ public final class TrainableResNet {
     public let spec: ResNetSpec
     let conv1: Conv2d
     let bn1: BatchNorm2d
-    let relu = ReLU()
     let maxpool = MaxPool2d(kernel: 3, stride: 2, padding: 1)
     let blocks: [ResidualBlock]
     let avgpool = GlobalAvgPool()
@@ -26,7 +25,7 @@ public final class TrainableResNet {
     public init(_ spec: ResNetSpec = ResNetSpec(), seed: UInt64 = 0) throws {
         self.spec = spec
         conv1 = try Conv2d(3, 64, kernel: 7, stride: 2, padding: 3)
-        bn1 = try BatchNorm2d(64)
+        bn1 = try BatchNorm2d(64, fusedReLU: true)  // bn1 -> relu in one pass
         blocks = try spec.blocks.map { try ResidualBlock($0, bottleneck: spec.isBottleneck) }
         fc = try Linear(spec.featureChannels, spec.numClasses)
 
@@ -64,7 +63,7 @@ public final class TrainableResNet {
         guard x.shape.count == 4, x.shape[1] == 3 else {
             throw NNError.badShape("ResNet input \(x.shape), expected [N, 3, H, W]")
         }
-        var h = try maxpool.forward(try relu.forward(try bn1.forward(try conv1.forward(x, mode: mode), mode: mode), mode: mode), mode: mode)
+        var h = try maxpool.forward(try bn1.forward(try conv1.forward(x, mode: mode), mode: mode), mode: mode)
         for b in blocks { h = try b.forward(h, mode: mode) }
         return try fc.forward(try avgpool.forward(h, mode: mode), mode: mode)
     }
@@ -79,7 +78,7 @@ public final class TrainableResNet {
     public func backward(_ dLogits: Tensor) throws {
         var g = try avgpool.backward(try fc.backward(dLogits))
         for b in blocks.reversed() { g = try b.backward(g) }
-        _ = try conv1.backward(try bn1.backward(try relu.backward(try maxpool.backward(g))), inputGradient: false)
+        _ = try conv1.backward(try bn1.backward(try maxpool.backward(g)), inputGradient: false)
     }
 
     public func backward(_ dLogits: HostTensor) throws { try backward(try Tensor(dLogits)) }
@@ -87,7 +86,7 @@ public final class TrainableResNet {
     /// Frees the activations a train-mode forward kept, when no backward will follow
     /// (a failed step); backward frees them itself.
     public func releaseActivations() {
-        conv1.releaseSaved(); bn1.releaseSaved(); relu.releaseSaved(); maxpool.releaseSaved()
+        conv1.releaseSaved(); bn1.releaseSaved(); maxpool.releaseSaved()
         for b in blocks { b.releaseSaved() }
         avgpool.releaseSaved(); fc.releaseSaved()
     }

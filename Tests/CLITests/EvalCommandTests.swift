@@ -10,15 +10,7 @@ final class EvalCommandTests: XCTestCase {
     private func makeTree(_ dir: URL) throws -> URL {
         let fm = FileManager.default
         let root = dir.appendingPathComponent("test")
-        for set in ["cyclegan", "srvgg"] {
-            for label in ["0_real", "1_fake"] {
-                let src = CLI.shared.appendingPathComponent("minisynths/test/\(set)/\(label)")
-                let dst = root.appendingPathComponent("\(set)/\(label)")
-                try fm.createDirectory(at: dst, withIntermediateDirectories: true)
-                let names = try fm.contentsOfDirectory(atPath: src.path).sorted().prefix(4)
-                for n in names { try fm.copyItem(at: src.appendingPathComponent(n), to: dst.appendingPathComponent(n)) }
-            }
-        }
+        for set in ["cyclegan", "srvgg"] { try copyMiniSet(set, to: root, name: set, count: 4) }
         let fakes = root.appendingPathComponent("srvgg/1_fake")
         let first = try fm.contentsOfDirectory(atPath: fakes.path).sorted()[0]
         let image = try ImageDecoder.decode(path: fakes.appendingPathComponent(first).path).image
@@ -78,18 +70,13 @@ final class EvalCommandTests: XCTestCase {
         let model = try CLI.syntheticModel(in: dir)
         let set = dir.appendingPathComponent("biased")
         let fm = FileManager.default
-        for label in ["0_real", "1_fake"] {
-            let src = CLI.shared.appendingPathComponent("minisynths/test/cyclegan/\(label)")
-            let dst = set.appendingPathComponent(label)
-            try fm.createDirectory(at: dst, withIntermediateDirectories: true)
-            for n in try fm.contentsOfDirectory(atPath: src.path).sorted().prefix(3) {
-                if label == "0_real" {
-                    let im = try ImageDecoder.decode(path: src.appendingPathComponent(n).path).image
-                    try Data(try ImageEncoder.jpeg(im, quality: 90)).write(to: dst.appendingPathComponent(n + ".jpg"))
-                } else {
-                    try fm.copyItem(at: src.appendingPathComponent(n), to: dst.appendingPathComponent(n))
-                }
-            }
+        try copyMiniSet("cyclegan", to: dir, name: "biased", count: 3)
+        let reals = set.appendingPathComponent("0_real")
+        for n in try fm.contentsOfDirectory(atPath: reals.path) {
+            let png = reals.appendingPathComponent(n)
+            let im = try ImageDecoder.decode(path: png.path).image
+            try Data(try ImageEncoder.jpeg(im, quality: 90)).write(to: reals.appendingPathComponent(n + ".jpg"))
+            try fm.removeItem(at: png)
         }
         let r = try CLI.run(["eval", set.path, "-m", model, "-o", dir.appendingPathComponent("out").path])
         XCTAssertEqual(r.code, 0, r.stderr)

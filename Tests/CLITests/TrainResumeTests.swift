@@ -13,8 +13,7 @@ final class TrainResumeTests: XCTestCase {
     func binary() throws -> URL { try CLI.binary() }
 
     func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cnnspot-train-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try CLI.temporaryDirectory("train")
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }

@@ -36,3 +36,12 @@ struct LayerRandom {
 }
 
 func hostTensor(_ shape: [Int], _ v: [Double]) -> HostTensor { HostTensor(shape: shape, data: v.map { Float($0) }) }
+
+/// `host` passed through a 1x1 identity convolution (exact: one product by 1 per value), which
+/// hands the next layer oneDNN's blocked layout (nChw16c / nChw8c for 8 or 16 channels) as in a network.
+func blockedCopy(_ host: HostTensor) throws -> Tensor {
+    let c = host.shape[1]
+    let conv = try Conv2d(c, c, kernel: 1)
+    conv.weight.value.withUnsafeMutableBufferPointer { p in for i in 0..<c { p[i * c + i] = 1 } }
+    return try conv.forward(try Tensor(host), mode: .eval)
+}

@@ -28,11 +28,12 @@ public final class DetectionRunner {
     /// worker threads, so it must be thread-safe. The image it returns is what gets scored.
     private let load: (String) throws -> Loaded
 
-    public init(model: LogitModel, threshold: Double, normalization: TensorNormalization = .imageNet,
+    /// `normalization` nil: the model's own (`LogitModel.inputNormalization`), else ImageNet's.
+    public init(model: LogitModel, threshold: Double, normalization: TensorNormalization? = nil,
                 load: @escaping (String) throws -> Loaded) {
         self.model = model
         self.threshold = threshold
-        self.normalization = normalization
+        self.normalization = normalization ?? model.inputNormalization ?? .imageNet
         self.load = load
     }
 

@@ -4,12 +4,21 @@ import Foundation
 /// loaded from, and its decision threshold.
 public final class Detector {
     public let network: InferenceNetwork
-    public let spec: ResNetSpec
+    public let spec: NetworkSpec
     public let modelPath: String
     /// The checkpoint's calibrated threshold (safetensors metadata `threshold`), or 0.5.
     public let threshold: Double
     public let metadata: [String: String]
     public let format: String
+    /// `ToTensor` + `Normalize` the network expects (its description's mean/std).
+    public var normalization: TensorNormalization { Self.normalization(spec) }
+
+    /// The description's input normalisation as a `TensorNormalization`.
+    public static func normalization(_ spec: NetworkSpec) -> TensorNormalization {
+        let d = spec.description
+        if d.inputMean == NetworkDescription.imageNetMean && d.inputStd == NetworkDescription.imageNetStd { return .imageNet }
+        return TensorNormalization(mean: d.inputMean.map { Float($0) }, std: d.inputStd.map { Float($0) })
+    }
 
     public init(network: InferenceNetwork, modelPath: String, threshold: Double, metadata: [String: String], format: String) {
         self.network = network
@@ -21,7 +30,9 @@ public final class Detector {
     }
 
     /// Loads a `.pth` (zip or legacy PyTorch format, CNNDetection's `{'model': ...}` or a bare
-    /// state dict, `module.` prefixes stripped) or a `.safetensors` file. With `strict`, any
+    /// state dict, `module.` prefixes stripped) or a `.safetensors` file. The architecture is
+    /// the metadata's `architecture`, else recognised from the keys; the head must have exactly
+    /// one output (the detector's logit). With `strict`, any
     /// missing, unexpected or mis-shaped key is an error listing them by name; otherwise extra
     /// keys are ignored (missing ones are still an error: there is nothing to run without them).
     public static func load(path: String, strict: Bool = true) throws -> Detector {
@@ -43,8 +54,8 @@ public final class Detector {
                         metadata: checkpoint.metadata, format: checkpoint.format.rawValue)
     }
 
-    /// The model's float state dict and the ResNet it describes.
-    public static func stateDict(from checkpoint: LoadedCheckpoint, file: String, strict: Bool) throws -> (ResNetSpec, StateDict) {
+    /// The model's float state dict and the network it describes (one-logit head required).
+    public static func stateDict(from checkpoint: LoadedCheckpoint, file: String, strict: Bool) throws -> (NetworkSpec, StateDict) {
         let entries = try checkpoint.floatStateDict(stripModulePrefix: true)
         var shapes: [String: [Int]] = [:]
         var dict: StateDict = [:]
@@ -52,7 +63,19 @@ public final class Detector {
             shapes[e.key] = e.shape
             dict[e.key] = HostTensor(shape: e.shape, data: e.values)
         }
-        let spec = try ResNetSpec(inferringFrom: shapes, file: file)
+        let named = checkpoint.metadata[CNNSpotMetadata.architecture]
+        if let named, NetworkSpec.Architecture(rawValue: named) == nil {
+            throw ModelLoadError(file: file, problems: ["metadata architecture '\(named)' is not one of "
+                + NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+        let spec = try NetworkSpec(inferringFrom: shapes, named: named, file: file)
+        let headKey = spec.headKey + ".weight"
+        if spec.numClasses != 1 {
+            // A detector reads one logit per image; a wider head (ImageNet's 1000 classes) would
+            // have its outputs taken as the logits of other images.
+            throw ModelLoadError(file: file, problems: ["key `\(headKey)` has shape \(shapes[headKey] ?? []): a detector needs exactly one "
+                + "logit, shape [1, \(spec.featureChannels)] (ImageNet weights are for `train --init`)"])
+        }
         var problems = spec.mismatches(shapes)
         if !strict { problems.removeAll { $0.hasPrefix("unexpected key") } }
         if !problems.isEmpty { throw ModelLoadError(file: file, problems: problems) }

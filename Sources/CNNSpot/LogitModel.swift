@@ -1,11 +1,19 @@
-/// Anything that maps a normalised batch `[N, 3, H, W]` (float32, NCHW, ImageNet
-/// mean/std) to one logit per image. The oneDNN inference network conforms; tests use
-/// small stand-ins.
+/// Anything that maps a normalised batch `[N, 3, H, W]` (float32, NCHW) to one logit per
+/// image. The oneDNN inference network conforms; tests use small stand-ins.
 public protocol LogitModel: AnyObject {
     func logits(_ batch: HostTensor) throws -> [Float]
+    /// The normalisation the model's input must have (nil: ImageNet mean/std).
+    var inputNormalization: TensorNormalization? { get }
 }
 
-extension InferenceNetwork: LogitModel {}
+extension LogitModel {
+    public var inputNormalization: TensorNormalization? { nil }
+}
+
+extension InferenceNetwork: LogitModel {
+    /// Its description's mean/std (`Detector.normalization`).
+    public var inputNormalization: TensorNormalization? { Detector.normalization(spec) }
+}
 
 /// Test-time preprocessing as the reference's eval: no resize; the full image (the
 /// reference README's recommended `--no_crop` mode) or torchvision's center crop (the

@@ -10,7 +10,8 @@
 /// - conv weight `[o, c, k, k]`: `sqrt(6 / (c*k*k)) * r`
 /// - `bn*.weight`: `0.7 + 0.25 r`;  `bn*.bias`: `0.1 r`
 /// - `running_mean`: `0.1 r`;  `running_var`: `1 + 0.5 u`;  `num_batches_tracked`: `0`
-/// - `fc.weight` `[n, f]`: `sqrt(3 / f) * r`;  `fc.bias`: `0.1 r`
+/// - head weight (`fc.weight`, `fc1.weight`, `_fc.weight`) `[n, f]`: `sqrt(3 / f) * r`;  its bias: `0.1 r`
+/// - conv weight `[o, c/g, k, k]` uses its stored fan-in `c/g * k * k`; a conv bias: `0.1 r`
 public enum SyntheticWeights {
     /// `u` in [0, 1) for element `i` of the entry at position `j`.
     @inlinable
@@ -24,7 +25,7 @@ public enum SyntheticWeights {
         return Double(h) / 4_294_967_296.0
     }
 
-    public static func stateDict(_ spec: ResNetSpec) -> StateDict {
+    public static func stateDict(_ spec: NetworkSpec) -> StateDict {
         var result: StateDict = [:]
         for (j, entry) in spec.stateDictShapes.enumerated() {
             let (key, shape) = entry
@@ -32,7 +33,7 @@ public enum SyntheticWeights {
             let value: (Double) -> Double  // u -> value
             if key.hasSuffix(".num_batches_tracked") {
                 value = { _ in 0 }
-            } else if key == "fc.weight" {
+            } else if key == spec.headKey + ".weight" {
                 let scale = (3.0 / Double(shape[1])).squareRoot()
                 value = { scale * (2 * $0 - 1) }
             } else if shape.count == 4 {

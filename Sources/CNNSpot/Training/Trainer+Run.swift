@@ -17,8 +17,9 @@ extension Trainer {
         let log = TrainingLog(directory: options.runDirectory)
         try log.start(keepBefore: state.epoch)
 
-        let trainPipeline = try AugmentationPipeline(options: options.augmentation())
-        let valPipeline = try AugmentationPipeline(options: options.augmentation().validation())
+        let normalization = Detector.normalization(model.spec)  // the architecture's own
+        let trainPipeline = try AugmentationPipeline(options: options.augmentation(), normalization: normalization)
+        let valPipeline = try AugmentationPipeline(options: options.augmentation().validation(), normalization: normalization)
         var stoppedBy = state.finished ? "already finished" : ""
         while stoppedBy.isEmpty {
             if let m = options.maxEpochs, state.epoch >= m { stoppedBy = "max epochs"; break }

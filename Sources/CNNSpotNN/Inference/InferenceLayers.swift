@@ -1,31 +1,53 @@
 /// One convolution of the inference graph with its BatchNorm folded in: `y = W' * x + b'`
 /// with `W' = W * s`, `b' = beta - mean * s`, `s = gamma / sqrt(running_var + eps)` per output
-/// channel (eval-mode BatchNorm, PyTorch `BatchNorm2d`, eps 1e-5).
+/// channel (eval-mode BatchNorm, eps from the description), then its activation as a post-op.
 struct InferenceConv {
-    /// State-dict key of the conv (`layer2.0.conv2`), for messages.
-    let key: String
-    let inChannels: Int
-    let outChannels: Int
-    let kernel: Int
-    let stride: Int
-    let padding: Int
-    /// Folded weights `[O, I, k, k]`, held in whatever layouts the primitives asked for.
+    /// The description's conv: key (for messages), channels, kernel, stride, padding, groups.
+    let description: NetworkDescription.ConvDescription
+    let activation: NetworkDescription.Activation?
+    /// Folded weights `[O, I/g, k, k]` (as `[g, O/g, I/g, k, k]` when grouped), held in
+    /// whatever layouts the primitives asked for.
     let weights: InferenceParameter
     /// Folded bias `[O]`.
     let bias: InferenceParameter
 
-    /// Output size along one axis, PyTorch's floor rule: `(x + 2p - k) / s + 1`.
-    func outputSize(_ x: Int) -> Int { (x + 2 * padding - kernel) / stride + 1 }
+    var key: String { description.key }
+    var inChannels: Int { description.inChannels }
+    var outChannels: Int { description.outChannels }
+    var kernel: Int { description.kernel }
+    var stride: Int { description.stride }
+    var groups: Int { description.groups }
+
+    /// oneDNN weight dims: grouped convolutions take `[g, O/g, I/g, k, k]` (same memory order
+    /// as PyTorch's `[O, I/g, k, k]`).
+    static func weightDims(_ d: NetworkDescription.ConvDescription) -> [Int] {
+        let k = d.kernel
+        return d.groups == 1 ? [d.outChannels, d.inChannels, k, k]
+            : [d.groups, d.outChannels / d.groups, d.inChannels / d.groups, k, k]
+    }
+
+    /// Output size along one axis (padding from the description, PyTorch's floor rule).
+    func outputSize(_ x: Int) -> Int { description.outputSize(x) }
 }
 
-/// A residual block in forward order: `convs` (ReLU after each but the last, whose output gets
-/// the shortcut added and then ReLU), and the optional projection shortcut (conv1x1 + BN).
-struct InferenceBlock {
-    let convs: [InferenceConv]
-    let downsample: InferenceConv?
+/// One step of the inference graph, in forward order.
+enum InferenceStage {
+    case conv(InferenceConv)
+    case maxPool(kernel: Int, stride: Int, padding: Int)
+    /// `activation(main(x) + shortcut(x))`: the last main conv accumulates onto the shortcut
+    /// (sum post-op, then the activation); `shortcut` nil is the identity.
+    case residual(main: [InferenceConv], shortcut: InferenceConv?, activation: NetworkDescription.Activation?)
+
+    var convs: [InferenceConv] {
+        switch self {
+        case .conv(let c): return [c]
+        case .maxPool: return []
+        case .residual(let main, let shortcut, _): return main + (shortcut.map { [$0] } ?? [])
+        }
+    }
 }
 
-/// The final `fc` (Linear): weights `[classes, features]` viewed as 2-D, bias `[classes]`.
+/// The head (Linear): weights `[classes, features]` viewed as 2-D, bias `[classes]`.
 struct InferenceLinear {
     let inFeatures: Int
     let outFeatures: Int

@@ -21,7 +21,7 @@ extension InferenceNetwork {
             if groups[[s[1], s[2]]] == nil { order.append([s[1], s[2]]) }
             groups[[s[1], s[2]], default: []].append(i)
         }
-        let classes = fc.outFeatures
+        let classes = head.outFeatures
         let step = max(1, maxBatch)
         for size in order {
             let members = groups[size]!

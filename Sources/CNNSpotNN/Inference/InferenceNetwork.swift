@@ -1,10 +1,14 @@
 import Foundation
 
-/// A torchvision ResNet (the CNNSpot detector: ResNet-50, `fc = Linear(2048, 1)`) compiled for
-/// fast eval-mode inference on the CPU with oneDNN.
+/// A network of `NetworkSpec` (the CNNSpot detector: ResNet-50, `fc = Linear(2048, 1)`; NPR;
+/// EfficientNet-Lite) compiled from its description for fast eval-mode inference on the CPU
+/// with oneDNN.
 ///
 /// - BatchNorm is folded into each conv's weights and a bias (computed in Double, stored Float).
-/// - ReLU and the residual add run as post-ops of the convs (sum + ReLU on a block's last conv).
+/// - ReLU/ReLU6 and the residual add run as post-ops of the convs (sum + activation on a
+///   block's last conv). Depthwise convs are oneDNN grouped convolutions; TensorFlow-"same"
+///   padding is oneDNN's separate left/right padding, computed per batch shape.
+/// - The input transform (NPR's residual) runs on the host before the first conv.
 /// - Layouts: with `.direct`, oneDNN's choice (`format_tag_any`: `nhwc` for its brgemm AVX-512
 ///   convs, `nChw8c` for AVX2); with `.fastest` on AVX-512, `nChw16c` throughout and Winograd for
 ///   the stride-1 3x3 convs. Weights are reordered once to the layout each conv wants. Data changes
@@ -13,7 +17,8 @@ import Foundation
 ///   count and cached (least recently used dropped beyond `planCacheCapacity` shapes or
 ///   `planCacheBytes` of activations and shape-specific weight layouts).
 ///
-/// Input: `[N, 3, H, W]` float32, row-major, normalised as torchvision expects (ImageNet mean/std),
+/// Input: `[N, 3, H, W]` float32, row-major, normalised as the description says (ImageNet mean/std
+/// for ResNet and NPR, `(x*255 - 127) / 128` for EfficientNet-Lite),
 /// any N >= 1, H and W >= 32. Output: `[N, classes]` logits, row-major (one per image for CNNSpot).
 ///
 /// Threads: `NNThreads.set(_:)` (default: all cores) applies to every network.
@@ -22,7 +27,7 @@ import Foundation
 /// between threads, but they then take turns (each call already uses all of `NNThreads`'
 /// threads). For concurrent batches build one network per thread.
 public final class InferenceNetwork {
-    public let spec: ResNetSpec
+    public let spec: NetworkSpec
     /// Smallest accepted height and width: five stride-2 stages take 32 to 1.
     public static let minimumSize = 32
 
@@ -48,9 +53,8 @@ public final class InferenceNetwork {
     public var usesWinograd: Bool { options.winograd }
 
     let options: InferencePlanOptions
-    let stem: InferenceConv
-    let blocks: [InferenceBlock]
-    let fc: InferenceLinear
+    let stages: [InferenceStage]
+    let head: InferenceLinear
     private let stream: DNNLStream
     private let lock = NSLock()
     private var capacity = 8
@@ -59,15 +63,15 @@ public final class InferenceNetwork {
     /// Least recently used first.
     private var plans: [InferencePlan] = []
 
-    /// Checks every parameter of `spec` in `stateDict` (torchvision keys; `num_batches_tracked`
+    /// Checks every parameter of `spec` in `stateDict` (the reference's keys; `num_batches_tracked`
     /// is not needed) and folds the BatchNorms. The state dict is not retained.
     /// `algorithm`: `.fastest` (Winograd where oneDNN has it) or `.direct`.
-    public init(spec: ResNetSpec = ResNetSpec(), stateDict: StateDict,
+    public init(spec: NetworkSpec = NetworkSpec(), stateDict: StateDict,
                 algorithm: InferenceConvolutionAlgorithm = .fastest) throws {
         self.spec = spec
         self.algorithm = algorithm
         options = InferencePlanOptions.resolve(algorithm)
-        (stem, blocks, fc) = try Self.fold(spec, stateDict, keepPlain3x3: options.winograd)
+        (stages, head) = try Self.fold(spec.description, stateDict, keepPlain3x3: options.winograd)
         stream = try DNNLStream()
     }
 
@@ -95,6 +99,19 @@ public final class InferenceNetwork {
         guard !overflow, input.count == count else {
             throw InferenceError.badInputShape(shape: shape, reason: "\(input.count) values given, the shape needs \(overflow ? "too many" : String(count))")
         }
+        let transform = spec.description.inputTransform
+        if transform != .identity {
+            let (th, tw) = InputTransformKernel.outputSize(transform, height: height, width: width)
+            var transformed = [Float](repeating: 0, count: n * 3 * th * tw)
+            try transformed.withUnsafeMutableBufferPointer {
+                try InputTransformKernel.apply(transform, input, batch: n, channels: 3, height: height, width: width, into: $0)
+            }
+            return try transformed.withUnsafeBufferPointer { try run($0, n: n, height: th, width: tw) }
+        }
+        return try run(input, n: n, height: height, width: width)
+    }
+
+    private func run(_ input: UnsafeBufferPointer<Float>, n: Int, height: Int, width: Int) throws -> [Float] {
         lock.lock()
         defer { lock.unlock() }
         let plan = try plan(InferencePlan.Key(n: n, h: height, w: width, threads: NNThreads.count))
@@ -107,9 +124,10 @@ public final class InferenceNetwork {
         guard n >= 1, height >= Self.minimumSize, width >= Self.minimumSize else {
             throw InferenceError.inputTooSmall(height: height, width: width, minimum: Self.minimumSize)
         }
+        let (th, tw) = InputTransformKernel.outputSize(spec.description.inputTransform, height: height, width: width)
         lock.lock()
         defer { lock.unlock() }
-        return try plan(InferencePlan.Key(n: n, h: height, w: width, threads: NNThreads.count)).implementations
+        return try plan(InferencePlan.Key(n: n, h: th, w: tw, threads: NNThreads.count)).implementations
     }
 
     /// Batch shapes `(N, H, W)` with a ready plan, least recently used first.
@@ -130,8 +148,8 @@ public final class InferenceNetwork {
     public var weightBytes: Int {
         lock.lock()
         defer { lock.unlock() }
-        let convs = [stem] + blocks.flatMap { $0.convs + ($0.downsample.map { [$0] } ?? []) }
-        return convs.reduce(fc.weights.byteCount + fc.bias.byteCount) { $0 + $1.weights.byteCount + $1.bias.byteCount }
+        let convs = stages.flatMap(\.convs)
+        return convs.reduce(head.weights.byteCount + head.bias.byteCount) { $0 + $1.weights.byteCount + $1.bias.byteCount }
     }
 
     /// Drops every cached plan (their activation buffers); weights stay.

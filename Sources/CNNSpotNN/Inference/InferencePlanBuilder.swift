@@ -35,20 +35,20 @@ struct InferencePlanBuilder {
 
     // MARK: Pass 1: primitive descriptors
 
-    /// Convolution (+ optional sum onto `dst`'s current contents, + optional ReLU). `dst` nil
+    /// Convolution (+ optional sum onto `dst`'s current contents, + its activation). `dst` nil
     /// puts the output in the options' layout (or oneDNN's choice). Returns the output descriptor.
     mutating func conv(_ c: InferenceConv, src: Target, srcDesc: DNNLMemoryDesc, h: Int, w: Int,
-                       dst: (Role, DNNLMemoryDesc?), sum: Bool, relu: Bool) throws -> DNNLMemoryDesc {
+                       dst: (Role, DNNLMemoryDesc?), sum: Bool, activation: NetworkDescription.Activation?) throws -> DNNLMemoryDesc {
         let n = key.n
         let what = "convolution \(c.key) for input [\(n), \(c.inChannels), \(h), \(w)]"
         let dstDesc = try dst.1 ?? activationDesc([n, c.outChannels, c.outputSize(h), c.outputSize(w)])
-        let attr = try Self.attributes(sum: sum, relu: relu)
+        let attr = try Self.attributes(sum: sum, activation: activation)
         let pd: DNNLPrimitiveDesc
-        if options.winograd && c.kernel == 3 && c.stride == 1,
-           let wino = try? Self.convPD(c, srcDesc, dstDesc, dnnl_convolution_winograd, attr, what) {
+        if options.winograd && c.kernel == 3 && c.stride == 1 && c.groups == 1,
+           let wino = try? Self.convPD(c, srcDesc, dstDesc, h: h, w: w, dnnl_convolution_winograd, attr, what) {
             pd = wino
         } else {
-            pd = try Self.convPD(c, srcDesc, dstDesc, dnnl_convolution_direct, attr, what)
+            pd = try Self.convPD(c, srcDesc, dstDesc, h: h, w: w, dnnl_convolution_direct, attr, what)
         }
         let out = pd.md(dnnl_query_dst_md)
         append(pd, [
@@ -60,16 +60,18 @@ struct InferencePlanBuilder {
         return out
     }
 
-    private static func convPD(_ c: InferenceConv, _ srcDesc: DNNLMemoryDesc, _ dstDesc: DNNLMemoryDesc,
+    private static func convPD(_ c: InferenceConv, _ srcDesc: DNNLMemoryDesc, _ dstDesc: DNNLMemoryDesc, h: Int, w: Int,
                                _ algorithm: dnnl_alg_kind_t, _ attr: DNNLAttr?, _ what: String) throws -> DNNLPrimitiveDesc {
-        let weightsAny = try DNNLMemoryDesc.any([c.outChannels, c.inChannels, c.kernel, c.kernel])
+        let weightsAny = try DNNLMemoryDesc.any(InferenceConv.weightDims(c.description))
         let biasDesc = try DNNLMemoryDesc.plain([c.outChannels])
         var op = dnnl_convolution_desc_t()
         var (s, wt, b, d) = (srcDesc.raw, weightsAny.raw, biasDesc.raw, dstDesc.raw)
         let strides: [Int64] = [Int64(c.stride), Int64(c.stride)]
-        // Symmetric padding as PyTorch: oneDNN, like PyTorch, floors (x + pl + pr - k) / s + 1.
-        let pad: [Int64] = [Int64(c.padding), Int64(c.padding)]
-        try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, algorithm, &s, &wt, &b, &d, strides, pad, pad), what)
+        // Padding before/after from the description (symmetric as PyTorch, or TensorFlow "same"
+        // from the input size); oneDNN, like PyTorch, floors (x + pl + pr - k) / s + 1.
+        let (ph, pw) = (c.description.pads(h), c.description.pads(w))
+        let padL: [Int64] = [Int64(ph.before), Int64(pw.before)], padR: [Int64] = [Int64(ph.after), Int64(pw.after)]
+        try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, algorithm, &s, &wt, &b, &d, strides, padL, padR), what)
         return try DNNLPrimitiveDesc(op, attr: attr, what: what)
     }
 
@@ -91,7 +93,7 @@ struct InferencePlanBuilder {
         try dnnlCheck(dnnl_pooling_forward_desc_init(&op, dnnl_forward_inference, max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding,
                                                      &s, &d, strides, k, pad, pad),
                       "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
-        let pd = try DNNLPrimitiveDesc(op, attr: try Self.attributes(sum: false, relu: false),
+        let pd = try DNNLPrimitiveDesc(op, attr: try Self.attributes(sum: false, activation: nil),
                                        what: "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
         let out = pd.md(dnnl_query_dst_md)
         append(pd, [(DNNLArg.src, .activation(src.0, src.1)), (DNNLArg.dst, .activation(dst, out))], what)
@@ -112,7 +114,7 @@ struct InferencePlanBuilder {
         var op = dnnl_inner_product_desc_t()
         var (s, wt, b, d) = (src.raw, weightsAny.raw, biasDesc.raw, dstDesc.raw)
         try dnnlCheck(dnnl_inner_product_forward_desc_init(&op, dnnl_forward_inference, &s, &wt, &b, &d), "fc for [\(key.n), \(fc.inFeatures)]")
-        let pd = try DNNLPrimitiveDesc(op, attr: try Self.attributes(sum: false, relu: false), what: "fc for [\(key.n), \(fc.inFeatures)]")
+        let pd = try DNNLPrimitiveDesc(op, attr: try Self.attributes(sum: false, activation: nil), what: "fc for [\(key.n), \(fc.inFeatures)]")
         append(pd, [
             (DNNLArg.src, .activation(.pooledPlain, src)),
             (DNNLArg.weights, .parameter(fc.weights, pd.md(dnnl_query_weights_md))),
@@ -129,17 +131,22 @@ struct InferencePlanBuilder {
         steps.append(PendingStep(pd: pd, args: args + extra, what: what))
     }
 
-    /// User-managed scratchpad, and the post-ops of a conv: `dst = relu(conv(src) + dst)` with
-    /// `sum`, `relu(conv(src))` with `relu` only.
-    static func attributes(sum: Bool, relu: Bool) throws -> DNNLAttr {
+    /// User-managed scratchpad, and the post-ops of a conv: `dst = act(conv(src) + dst)` with
+    /// `sum`, `act(conv(src))` without; ReLU is oneDNN's `relu` (alpha 0), ReLU6 its
+    /// `clip(0, 6)` (`min(max(x, 0), 6)`, as `torch.nn.ReLU6`).
+    static func attributes(sum: Bool, activation: NetworkDescription.Activation?) throws -> DNNLAttr {
         let attr = try DNNLAttr()
         try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(attr.handle, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
-        guard sum || relu else { return attr }
+        guard sum || activation != nil else { return attr }
         var ops: dnnl_post_ops_t?
         try dnnlCheck(dnnl_post_ops_create(&ops), "creating post-ops")
         defer { dnnlRequire(dnnl_post_ops_destroy(ops), "destroying post-ops") }
         if sum { try dnnlCheck(dnnl_post_ops_append_sum(ops, 1), "appending a sum post-op") }
-        if relu { try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0), "appending a ReLU post-op") }
+        switch activation {
+        case .relu?: try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0), "appending a ReLU post-op")
+        case .relu6?: try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_clip, 0, 6), "appending a ReLU6 post-op")
+        case nil: break
+        }
         try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr.handle, ops), "setting post-ops")
         return attr
     }

@@ -1,4 +1,4 @@
-extension TrainableResNet {
+extension TrainableNetwork {
     /// What `loadStateDict` found besides the keys it loaded.
     public struct LoadReport: Equatable, Sendable {
         /// Expected keys absent from the input (`num_batches_tracked` excepted: old checkpoints
@@ -8,7 +8,7 @@ extension TrainableResNet {
         public var unexpectedKeys: [String]
     }
 
-    /// Every parameter and buffer by torchvision key (`num_batches_tracked` as shape `[]`).
+    /// Every parameter and buffer by state-dict key (`num_batches_tracked` as shape `[]`).
     public func stateDict() -> StateDict {
         var out: StateDict = [:]
         for (key, p) in namedParameters { out[key] = p.value.host }

@@ -55,6 +55,21 @@ final class ArchitectureInferenceTests: XCTestCase {
         }
     }
 
+    /// Lite1 and Lite2 (deeper and wider from the same description builder) on the odd-sized
+    /// photo and its 224 crop.
+    func testEfficientNetLite1And2MatchReferenceModelCode() throws {
+        for arch in [NetworkSpec.Architecture.efficientnet_lite1, .efficientnet_lite2] {
+            let cases = try XCTUnwrap(try ArchFixtures.manifest()[arch.rawValue])
+            XCTAssertEqual(cases.count, 2)
+            let spec = NetworkSpec(arch)
+            let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec))
+            for c in cases {
+                let logits = try network.logits(try ArchFixtures.input(c, Detector.normalization(spec)))
+                ArchFixtures.assertRelative(logits[0], c.logit_float64, 1e-4, "\(arch.rawValue) \(c.image) crop \(c.crop.map(String.init) ?? "none")")
+            }
+        }
+    }
+
     func testEfficientNetLite0MatchesReferenceModelCode() throws {
         let cases = try XCTUnwrap(try ArchFixtures.manifest()["efficientnet_lite0"])
         let spec = NetworkSpec(.efficientnet_lite0)

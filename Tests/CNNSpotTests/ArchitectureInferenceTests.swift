@@ -141,3 +141,23 @@ final class ArchitectureInferenceTests: XCTestCase {
         }
     }
 }
+
+/// Issue 13 row 4, at the runner: a model giving more than one output per image fails those
+/// images with a clear error instead of reading `logits[n]` as image n's.
+final class OneLogitPerImageTests: XCTestCase {
+    private final class TwoOutputs: LogitModel {
+        func logits(_ batch: HostTensor) throws -> [Float] { [Float](repeating: 0.5, count: 2 * batch.shape[0]) }
+    }
+
+    func testWiderOutputIsAnErrorPerImage() throws {
+        let image = RGBImage(width: 40, height: 40, pixels: [UInt8](repeating: 128, count: 40 * 40 * 3))
+        let runner = DetectionRunner(model: TwoOutputs(), threshold: 0.5) { _ in .init(image: image, format: "png") }
+        var records: [DetectionRecord] = []
+        runner.run(["a", "b", "c"]) { records.append($0) }
+        XCTAssertEqual(records.count, 3)
+        for r in records {
+            XCTAssertNil(r.logit)
+            XCTAssertTrue(r.error?.contains("exactly one logit per image") == true, "\(r.error ?? "no error")")
+        }
+    }
+}

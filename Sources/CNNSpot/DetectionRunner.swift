@@ -101,6 +101,10 @@ public final class DetectionRunner {
                         if case .success(let l) = loaded[i] { try normalization.write(l.image, into: &data, index: n) }
                     }
                     let logits = try model.logits(HostTensor(shape: [batch.count, 3, h, w], data: data))
+                    // One logit per image, never logits[n] of a wider head read as image n's.
+                    guard logits.count == batch.count else {
+                        throw ModelLoadError(file: "model", problems: ["\(logits.count) outputs for \(batch.count) images: a detector gives exactly one logit per image"])
+                    }
                     for (n, i) in batch.enumerated() {
                         let z = Double(logits[n])
                         let p = sigmoid(z)

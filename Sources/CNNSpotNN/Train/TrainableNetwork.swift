@@ -30,6 +30,7 @@ public final class TrainableNetwork {
         var bns: [(String, BatchNorm2d)] = []
         for u in layers.flatMap(\.units) {
             params.append((u.description.conv.key + ".weight", u.conv.weight))
+            if let b = u.conv.bias { params.append((u.description.conv.key + ".bias", b)) }
             let b = u.description.batchNorm.key
             params.append((b + ".weight", u.bn.weight)); params.append((b + ".bias", u.bn.bias))
             bns.append((b, u.bn))

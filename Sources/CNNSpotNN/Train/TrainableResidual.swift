@@ -5,18 +5,16 @@ final class TrainableResidual {
     let description: NetworkDescription.Residual
     let main: [TrainableUnit]
     let shortcut: [TrainableUnit]
-    /// The ReLU after the add (not fusable into a BatchNorm: it follows the sum).
+    /// The activation after the add (not fusable into a BatchNorm: it follows the sum).
     let relu: ReLU?
+    let relu6: ReLU6?
 
     init(_ r: NetworkDescription.Residual) throws {
         description = r
         main = try r.main.map(TrainableUnit.init)
         shortcut = try r.shortcut.map(TrainableUnit.init)
-        switch r.activation {
-        case .relu?: relu = ReLU()
-        case nil: relu = nil
-        case .relu6?: throw NNError.badState("\(r.key): ReLU6 after a residual add is not trainable yet")
-        }
+        relu = r.activation == .relu ? ReLU() : nil
+        relu6 = r.activation == .relu6 ? ReLU6() : nil
     }
 
     var units: [TrainableUnit] { main + shortcut }
@@ -27,11 +25,12 @@ final class TrainableResidual {
         var s = x
         for u in shortcut { s = try u.forward(s, mode: mode) }
         let sum = try Tensor.sum(h, s)
+        if let relu6 { return try relu6.forward(sum, mode: mode) }
         return try relu?.forward(sum, mode: mode) ?? sum
     }
 
     func backward(_ dy: Tensor) throws -> Tensor {
-        let d = try relu?.backward(dy) ?? dy
+        let d = try relu6?.backward(dy) ?? relu?.backward(dy) ?? dy
         var g = d
         for u in main.reversed() { g = try u.backward(g)! }
         var s = d
@@ -40,5 +39,5 @@ final class TrainableResidual {
         return g
     }
 
-    func releaseSaved() { units.forEach { $0.releaseSaved() }; relu?.releaseSaved() }
+    func releaseSaved() { units.forEach { $0.releaseSaved() }; relu?.releaseSaved(); relu6?.releaseSaved() }
 }

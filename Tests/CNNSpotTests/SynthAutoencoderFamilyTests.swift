@@ -4,7 +4,7 @@ import XCTest
 
 /// `ae-*` families: brief training on real patches, weights file, spectrum traces, determinism.
 final class SynthAutoencoderFamilyTests: XCTestCase {
-    static let trainable = ["nearest", "bilinear"]
+    static let trainable = AutoencoderFamily.ups
 
     /// Train on 16 real patches (64x64 crops of 128x128 centres), reconstruct them.
     func testFakesCarryUpsamplingPeaksAndKeepContent() throws {
@@ -81,6 +81,23 @@ extension SynthAutoencoderFamilyTests {
         try Data("not a safetensors file".utf8).write(to: dir.appendingPathComponent("ae-nearest.safetensors"))
         XCTAssertThrowsError(try family.prepare(patches: try SynthTestPatches.load(count: 1, size: 64), directory: dir.path)) {
             XCTAssertTrue("\($0)".contains("ae-nearest"), "\($0)")
+        }
+    }
+}
+
+extension SynthAutoencoderFamilyTests {
+    /// The inference network (our generator primitives) and the trainable one (the training
+    /// layers) are two implementations of one `AutoencoderSpec`: same weights, same output.
+    func testInferenceNetworkEqualsTrainableNetwork() throws {
+        let x = SynthTensor.tensor(try SynthTestPatches.load(count: 1, size: 32)[0])
+        for kind in UpsamplingKind.allCases {
+            let spec = AutoencoderSpec(kind: kind, width: 8)
+            let trainable = try TrainableAutoencoder(spec: spec, seed: 5)
+            let want = try trainable.forward(Tensor(x), mode: .eval).host
+            let got = try GeneratorAutoencoder(spec: spec, weights: trainable.stateDict()).forward(x)
+            XCTAssertEqual(got.shape, want.shape)
+            let worst = assertClose(got.data.map(Double.init), want.data.map(Double.init), tolerance: 1e-5, "\(kind)")
+            print("autoencoder \(kind): worst |inference - trainable| \(worst)")
         }
     }
 }

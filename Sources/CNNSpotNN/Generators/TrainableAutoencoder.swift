@@ -9,6 +9,8 @@ public final class TrainableAutoencoder {
         case conv(String, Conv2d)
         case act(LeakyReLU)
         case upsample(Upsample)
+        case deconv(String, ConvTranspose2d)
+        case shuffle(PixelShuffle)
     }
     public let spec: AutoencoderSpec
     private let layers: [Layer]
@@ -27,19 +29,31 @@ public final class TrainableAutoencoder {
             case .nearest, .bilinear:
                 ls.append(.upsample(try Upsample(factor: 2, mode: spec.kind == .nearest ? .nearest : .bilinear)))
                 ls.append(.conv("decoder.stages.\(s).up", try Conv2d(w, w, kernel: 3, padding: 1, bias: true)))
-            default:
-                throw NNError.badState("autoencoder training: up-sampling '\(spec.kind.rawValue)' needs a trainable layer not built yet")
+            case .transposed4, .transposed3:
+                let four = spec.kind == .transposed4
+                ls.append(.deconv("decoder.stages.\(s).up", try ConvTranspose2d(w, w, kernel: four ? 4 : 3, stride: 2, padding: 1,
+                                                                                outputPadding: four ? 0 : 1, bias: true)))
+            case .pixelShuffle:
+                ls.append(.conv("decoder.stages.\(s).up", try Conv2d(w, 4 * w, kernel: 3, padding: 1, bias: true)))
+                ls.append(.shuffle(try PixelShuffle(2)))
             }
             ls.append(act())
         }
         ls.append(.conv("decoder.tail", try Conv2d(w, 3, kernel: 3, padding: 1, bias: true)))
         layers = ls
         var rng = InitRandom(seed: seed)
-        for case .conv(_, let c) in layers {
-            let fanIn = Double(c.inChannels * c.kernel * c.kernel), bound = 1 / fanIn.squareRoot()
-            let n = c.weight.shape.reduce(1, *)
-            try c.weight.value.copy(from: HostTensor(shape: c.weight.shape, data: (0..<n).map { _ in Float((rng.uniform() * 2 - 1) * bound) }))
-            if let b = c.bias {
+        // PyTorch's fan_in: weight.shape[1] * k * k (for ConvTranspose2d that is its out channels).
+        for l in layers {
+            let weight: Parameter, bias: Parameter?
+            switch l {
+            case .conv(_, let c): (weight, bias) = (c.weight, c.bias)
+            case .deconv(_, let d): (weight, bias) = (d.weight, d.bias)
+            default: continue
+            }
+            let fanIn = Double(weight.shape[1] * weight.shape[2] * weight.shape[3]), bound = 1 / fanIn.squareRoot()
+            let n = weight.shape.reduce(1, *)
+            try weight.value.copy(from: HostTensor(shape: weight.shape, data: (0..<n).map { _ in Float((rng.uniform() * 2 - 1) * bound) }))
+            if let b = bias {
                 try b.value.copy(from: HostTensor(shape: b.shape, data: (0..<b.shape[0]).map { _ in Float((rng.uniform() * 2 - 1) * bound) }))
             }
         }
@@ -48,8 +62,11 @@ public final class TrainableAutoencoder {
     /// Parameters by state-dict key, in forward order (the optimizer's order).
     public var parameters: [(key: String, parameter: Parameter)] {
         layers.flatMap { l -> [(key: String, parameter: Parameter)] in
-            guard case .conv(let k, let c) = l else { return [] }
-            return [("\(k).weight", c.weight)] + (c.bias.map { [("\(k).bias", $0)] } ?? [])
+            switch l {
+            case .conv(let k, let c): return [("\(k).weight", c.weight)] + (c.bias.map { [("\(k).bias", $0)] } ?? [])
+            case .deconv(let k, let d): return [("\(k).weight", d.weight)] + (d.bias.map { [("\(k).bias", $0)] } ?? [])
+            default: return []
+            }
         }
     }
 
@@ -64,6 +81,8 @@ public final class TrainableAutoencoder {
             case .conv(_, let c): y = try c.forward(y, mode: mode)
             case .act(let a): y = try a.forward(y, mode: mode)
             case .upsample(let u): y = try u.forward(y, mode: mode)
+            case .deconv(_, let d): y = try d.forward(y, mode: mode)
+            case .shuffle(let p): y = try p.forward(y, mode: mode)
             }
         }
         return y
@@ -76,6 +95,8 @@ public final class TrainableAutoencoder {
             case .conv(_, let c): g = try c.backward(g)
             case .act(let a): g = try a.backward(g)
             case .upsample(let u): g = try u.backward(g)
+            case .deconv(_, let d): g = try d.backward(g)
+            case .shuffle(let p): g = try p.backward(g)
             }
         }
     }

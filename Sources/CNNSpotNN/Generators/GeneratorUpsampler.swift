@@ -82,3 +82,11 @@ public final class GeneratorUpsampler {
         return try tail.forward(x).host
     }
 }
+
+extension GeneratorUpsampler {
+    /// `[N, C, H, W]` up-sampled by `factor` (nearest, or bilinear with `align_corners=False`):
+    /// the same oneDNN resampling the up-sampling stages use.
+    public static func resample(_ x: HostTensor, bilinear: Bool, factor: Int) throws -> HostTensor {
+        try GeneratorResample(bilinear ? .bilinear : .nearest, factor: factor).forward(Tensor(x)).host
+    }
+}

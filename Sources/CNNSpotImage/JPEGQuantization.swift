@@ -70,3 +70,18 @@ public struct JPEGQuantization: Equatable, Sendable {
         return q
     }
 }
+
+extension JPEGQuantization {
+    /// The quantisation that acts on a transposed image as this one acts on the stored image:
+    /// tables transposed (the DCT of a transposed block is the transposed DCT, and the tables
+    /// are not symmetric) and horizontal/vertical sampling swapped. Re-encoding a patch of a
+    /// photo shown with a transposing EXIF orientation (5-8) needs this; flips need nothing (they
+    /// only change the signs of odd-frequency coefficients).
+    public func transposed() -> JPEGQuantization {
+        var t = self
+        swap(&t.width, &t.height)
+        swap(&t.horizontalSampling, &t.verticalSampling)
+        t.tables = tables.map { table in table.map { v in (0..<64).map { v[($0 % 8) * 8 + $0 / 8] } } }
+        return t
+    }
+}

@@ -6,6 +6,8 @@ public struct SynthCell: Equatable, Codable, Sendable {
     public var index: Int
     public var left: Int
     public var top: Int
+
+    public init(index: Int, left: Int, top: Int) { self.index = index; self.left = left; self.top = top }
 }
 
 /// The MiniSynths v1 patch grid (its README "Recipe", and the crop boxes in its `.plan.json`):

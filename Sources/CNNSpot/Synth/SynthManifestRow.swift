@@ -62,7 +62,7 @@ struct SynthManifestRow: Equatable, Sendable {
                 } else { field.append(c) }
             } else if c == "\"" { quoted = true }
             else if c == "," { row.append(field); field = "" }
-            else if c == "\n" { row.append(field); rows.append(row); row = []; field = "" }
+            else if c == "\n" || c == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
             else if c != "\r" { field.append(c) }
         }
         return rows

@@ -18,7 +18,7 @@ struct SynthPatch {
             var real = try crop(photo.image, top: cell.top, left: cell.left, height: options.size, width: options.size)
             var realNote = plan.jpegNote, fakeNote = "none"
             var quant: JPEGQuantization? = nil
-            if options.jpegAlign, let q = photo.jpeg {
+            if options.jpegAlign, let q = photo.reencodeQuantization {
                 quant = q
                 if photo.scale == 1 {
                     realNote += ";grid=source"

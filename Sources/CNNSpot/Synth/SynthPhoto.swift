@@ -21,10 +21,17 @@ struct SynthPhoto {
     /// source's grid (a JPEG kept at scale 1).
     var grid: (phase: (x: Int, y: Int), step: (x: Int, y: Int))? {
         guard let q = jpeg, scale == 1 else { return nil }
-        return SynthPhoto.gridPhase(orientation: orientation, storedWidth: q.width, storedHeight: q.height,
+        return SynthJPEGGrid.phase(orientation: orientation, storedWidth: q.width, storedHeight: q.height,
                                     mcuWidth: q.mcuWidth, mcuHeight: q.mcuHeight)
     }
     var orientation: Int
+
+    /// The quantisation a patch of the oriented photo is re-encoded with: the source's, transposed
+    /// for the transposing orientations 5-8 (see `JPEGQuantization.transposed`).
+    var reencodeQuantization: JPEGQuantization? {
+        guard let q = jpeg else { return nil }
+        return (5...8).contains(orientation) ? q.transposed() : q
+    }
 
     /// Reads, hashes and decodes `path` within the recipe's limits.
     static func load(_ path: String, options: SynthOptions) throws -> SynthPhoto {
@@ -46,24 +53,6 @@ struct SynthPhoto {
         }
         return SynthPhoto(path: path, sha256: h.finalize(), width: w, height: hgt, scale: scale, image: image,
                           jpeg: jpeg, orientation: decoded.exifOrientation ?? 1)
-    }
-
-    /// Where the stored image's block boundaries (multiples of the MCU from its top-left corner)
-    /// fall after `PIL.ImageOps.exif_transpose` for `orientation`: a flipped axis of length L
-    /// has its boundaries at L mod MCU; transposing orientations (5-8) swap the axes.
-    static func gridPhase(orientation: Int, storedWidth w: Int, storedHeight h: Int,
-                          mcuWidth mw: Int, mcuHeight mh: Int) -> (phase: (x: Int, y: Int), step: (x: Int, y: Int)) {
-        let fx = w % mw, fy = h % mh
-        switch orientation {
-        case 2: return ((fx, 0), (mw, mh))
-        case 3: return ((fx, fy), (mw, mh))
-        case 4: return ((0, fy), (mw, mh))
-        case 5: return ((0, 0), (mh, mw))
-        case 6: return ((fy, 0), (mh, mw))
-        case 7: return ((fy, fx), (mh, mw))
-        case 8: return ((0, fx), (mh, mw))
-        default: return ((0, 0), (mw, mh))
-        }
     }
 
     /// At most `limit` bytes of a file; a larger one is refused before it is read whole.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Scores many images with one model: decodes on worker threads while the model runs,
 /// groups images of the same size into batches (never padded, never resized, never forced
-/// to batch size 1), and emits one record per input in input order. A file that fails to
+/// to batch size 1), and emits one record per input in input order, each as soon as it can. A file that fails to
 /// decode or is too small gets an error record; the others are scored regardless.
 public final class DetectionRunner {
     /// Decoded image plus what to report about it.
@@ -21,6 +21,11 @@ public final class DetectionRunner {
     /// a batch of 16 asking the network for ~5 GB.
     public var maxBatchPixels = 16 * 256 * 256
     public var decodeThreads = 2
+    /// Decoded pixels held at most between decoding and scoring (default 64 Mi pixels, about
+    /// 192 MiB of RGB); an image larger than this is held alone. See `run`.
+    public var maxPixelsInFlight = 64 << 20
+    /// Images at most waiting for same-sized partners before the oldest group is scored anyway.
+    public var windowImages: Int { max(batchSize * 2, 32) }
     /// The network downsamples 32x; smaller inputs are refused with a clear error.
     public static let minimumSide = 32
 
@@ -37,87 +42,162 @@ public final class DetectionRunner {
         self.load = load
     }
 
-    /// Scores `paths`, calling `emit` with each record in input order as soon as its chunk
-    /// is done. `errors` in `inputErrors` (e.g. a path that does not exist) are emitted in place.
+    /// Scores `paths`, calling `emit` with each record in input order as soon as it and every
+    /// record before it are done (so a later crash or abort loses nothing already scored).
+    ///
+    /// Memory: decoded (preprocessed) pixels held between decoding and scoring are bounded by
+    /// `maxPixelsInFlight` (an image larger than that is held alone), plus one image per decode
+    /// thread; see `BudgetedLoader`. Images wait in a window of at most `windowImages` for
+    /// same-sized partners; the oldest image's size group is scored first, so output advances.
     public func run(_ paths: [String], emit: (DetectionRecord) -> Void) {
-        let chunk = max(batchSize * 2, 32)
-        let chunks = (paths.count + chunk - 1) / chunk
-        let prefetch = OrderedPrefetcher<[Result<Loaded, Error>]>(
-            count: chunks, workers: 1, depth: 2
-        ) { [load, decodeThreads] c in
-            let slice = Array(paths[(c * chunk)..<min(paths.count, (c + 1) * chunk)])
-            var out = [Result<Loaded, Error>?](repeating: nil, count: slice.count)
-            let lock = NSLock()
-            DispatchQueue.concurrentPerform(iterations: min(decodeThreads, slice.count)) { w in
-                var i = w
-                while i < slice.count {
-                    let r = Result { try load(slice[i]) }
-                    lock.lock(); out[i] = r; lock.unlock()
-                    i += decodeThreads
+        let windowCap = windowImages
+        let loader = BudgetedLoader<Result<Loaded, Error>>(
+            count: paths.count, workers: max(1, decodeThreads), budget: maxPixelsInFlight,
+            maxAhead: windowCap + decodeThreads
+        ) { [load] i in
+            let r = Result { try load(paths[i]) }
+            if case .success(let l) = r { return (r, l.image.width * l.image.height) }
+            return (r, 0)
+        }
+        var done: [Int: DetectionRecord] = [:]
+        var nextEmit = 0
+        var window = Window()
+
+        func flush() {
+            while let r = done.removeValue(forKey: nextEmit) {
+                emit(r)
+                nextEmit += 1
+            }
+        }
+        /// Scores one batch of the group holding the oldest waiting image.
+        func scoreOldest() {
+            guard let members = window.oldestGroupBatch(perBatch: perBatch) else { return }
+            let batch = members.map { window.remove($0) }
+            for (record, cost) in score(batch) {
+                done[record.index] = record.record
+                loader.release(cost)
+            }
+        }
+        loop: while true {
+            switch loader.next() {
+            case .end: break loop
+            case .stalled:
+                scoreOldest()
+            case .item(let i, let result, let cost):
+                switch result {
+                case .failure(let error):
+                    done[i] = .failed(paths[i], Self.describe(error))
+                case .success(let l):
+                    var record = DetectionRecord(path: paths[i], width: l.image.width, height: l.image.height, format: l.format)
+                    if l.image.width < Self.minimumSide || l.image.height < Self.minimumSide {
+                        record.error = "\(paths[i]): image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
+                        done[i] = record
+                        loader.release(cost)
+                    } else {
+                        window.add(Pending(index: i, loaded: l, record: record, cost: cost))
+                        // A group that has a full batch goes at once; a full window scores the oldest.
+                        if let full = window.fullBatch(perBatch: perBatch) {
+                            for (r, c) in score(full.map { window.remove($0) }) { done[r.index] = r.record; loader.release(c) }
+                        }
+                        if window.count >= windowCap { scoreOldest() }
+                    }
                 }
             }
-            return out.map { $0! }
+            flush()
         }
-        var c = 0
-        while let loaded = prefetch.next() {
-            let base = c * chunk
-            let records = score(paths: Array(paths[base..<base + loaded.count]), loaded: loaded)
-            records.forEach(emit)
-            c += 1
-        }
+        while window.count > 0 { scoreOldest() }
+        flush()
     }
 
-    /// Scores one chunk: groups by preprocessed size, runs batches, keeps input order.
-    func score(paths: [String], loaded: [Result<Loaded, Error>]) -> [DetectionRecord] {
-        var records = [DetectionRecord](repeating: DetectionRecord(path: ""), count: paths.count)
-        var groups: [String: [Int]] = [:]
-        var groupOrder: [String] = []
-        for (i, r) in loaded.enumerated() {
-            switch r {
-            case .failure(let error):
-                records[i] = .failed(paths[i], Self.describe(error))
-            case .success(let l):
-                records[i] = DetectionRecord(path: paths[i], width: l.image.width, height: l.image.height, format: l.format)
-                if l.image.width < Self.minimumSide || l.image.height < Self.minimumSide {
-                    records[i].error = "image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
-                    continue
-                }
-                let key = "\(l.image.width)x\(l.image.height)"
-                if groups[key] == nil { groupOrder.append(key) }
-                groups[key, default: []].append(i)
+    /// Images per batch for images of `pixels` pixels.
+    private func perBatch(_ pixels: Int) -> Int { max(1, min(batchSize, maxBatchPixels / max(1, pixels))) }
+
+    /// One scored image: its record and the budget it held.
+    struct Scored { var index: Int; var record: DetectionRecord }
+
+    /// Scores same-sized images as one batch (input order kept); a batch the network refuses for
+    /// memory is retried one image at a time, and a single image it refuses gets an error naming
+    /// the activation budget and the flags that change it.
+    func score(_ batch: [Pending]) -> [(Scored, Int)] {
+        guard let first = batch.first else { return [] }
+        let (w, h) = (first.loaded.image.width, first.loaded.image.height)
+        var records = batch.map { $0.record }
+        do {
+            var data = [Float](repeating: 0, count: 3 * w * h * batch.count)
+            for (n, p) in batch.enumerated() { try normalization.write(p.loaded.image, into: &data, index: n) }
+            let logits = try model.logits(HostTensor(shape: [batch.count, 3, h, w], data: data))
+            // One logit per image, never logits[n] of a wider head read as image n's.
+            guard logits.count == batch.count else {
+                throw ModelLoadError(file: "model", problems: ["\(logits.count) outputs for \(batch.count) images: a detector gives exactly one logit per image"])
             }
-        }
-        for key in groupOrder {
-            let members = groups[key]!
-            guard case .success(let sample) = loaded[members[0]] else { continue }
-            let perBatch = max(1, min(batchSize, maxBatchPixels / max(1, sample.image.width * sample.image.height)))
-            for start in stride(from: 0, to: members.count, by: perBatch) {
-                let batch = Array(members[start..<min(members.count, start + perBatch)])
-                guard case .success(let first) = loaded[batch[0]] else { continue }
-                let (w, h) = (first.image.width, first.image.height)
-                var data = [Float](repeating: 0, count: 3 * w * h * batch.count)
-                do {
-                    for (n, i) in batch.enumerated() {
-                        if case .success(let l) = loaded[i] { try normalization.write(l.image, into: &data, index: n) }
-                    }
-                    let logits = try model.logits(HostTensor(shape: [batch.count, 3, h, w], data: data))
-                    // One logit per image, never logits[n] of a wider head read as image n's.
-                    guard logits.count == batch.count else {
-                        throw ModelLoadError(file: "model", problems: ["\(logits.count) outputs for \(batch.count) images: a detector gives exactly one logit per image"])
-                    }
-                    for (n, i) in batch.enumerated() {
-                        let z = Double(logits[n])
-                        let p = sigmoid(z)
-                        records[i].logit = z
-                        records[i].probability = p
-                        records[i].label = p > threshold ? "fake" : "real"
-                    }
-                } catch {
-                    for i in batch { records[i].error = "model failed on a \(w)x\(h) batch: \(Self.describe(error))" }
-                }
+            for n in batch.indices {
+                let z = Double(logits[n])
+                let p = sigmoid(z)
+                records[n].logit = z
+                records[n].probability = p
+                records[n].label = p > threshold ? "fake" : "real"
             }
+        } catch InferenceError.exceedsMemoryLimit(_, let bytes, let limit) {
+            if batch.count > 1 { return batch.flatMap { score([$0]) } }
+            records[0].error = Self.activationAdvice(width: w, height: h, bytes: bytes, limit: limit)
+        } catch {
+            for n in records.indices { records[n].error = "model failed on a \(w)x\(h) batch: \(Self.describe(error))" }
         }
-        return records
+        return zip(batch, records).map { (Scored(index: $0.index, record: $1), $0.cost) }
+    }
+
+    /// The message for an image whose full-image activations exceed the network's budget.
+    static func activationAdvice(width: Int, height: Int, bytes: Int, limit: Int) -> String {
+        let neededMiB = (bytes + (1 << 20) - 1) >> 20
+        return "\(width)x\(height) needs \(neededMiB) MiB of activations for full-image scoring, over the "
+            + "\(limit >> 20) MiB activation budget: raise it with --max-activation-mib \(neededMiB) (if the "
+            + "machine has the memory) or score a center crop with --crop 224"
+    }
+
+    /// An image waiting to be scored.
+    struct Pending {
+        var index: Int
+        var loaded: Loaded
+        var record: DetectionRecord
+        var cost: Int
+    }
+
+    /// Images waiting for same-sized partners, grouped by size in arrival order.
+    struct Window {
+        private var groups: [String: [Int]] = [:]
+        private var items: [Int: Pending] = [:]
+        var count: Int { items.count }
+
+        private static func key(_ p: Pending) -> String { "\(p.loaded.image.width)x\(p.loaded.image.height)" }
+
+        mutating func add(_ p: Pending) {
+            items[p.index] = p
+            groups[Self.key(p), default: []].append(p.index)
+        }
+
+        mutating func remove(_ index: Int) -> Pending {
+            let p = items.removeValue(forKey: index)!
+            let k = Self.key(p)
+            groups[k]!.removeAll { $0 == index }
+            if groups[k]!.isEmpty { groups[k] = nil }
+            return p
+        }
+
+        /// Members of a group that fills a whole batch, if any.
+        func fullBatch(perBatch: (Int) -> Int) -> [Int]? {
+            for (_, members) in groups {
+                let p = items[members[0]]!
+                let n = perBatch(p.loaded.image.width * p.loaded.image.height)
+                if members.count >= n { return Array(members.prefix(n)) }
+            }
+            return nil
+        }
+
+        /// The first batch of the group holding the lowest index.
+        func oldestGroupBatch(perBatch: (Int) -> Int) -> [Int]? {
+            guard let oldest = items.keys.min(), let p = items[oldest], let members = groups[Self.key(p)] else { return nil }
+            return Array(members.prefix(perBatch(p.loaded.image.width * p.loaded.image.height)))
+        }
     }
 
     static func describe(_ error: Error) -> String {

@@ -160,9 +160,10 @@ public enum ForenSynthsLayout {
         let groups: [(String?, String)] = classes.isEmpty ? [(nil, root)] : classes.map { ($0, FileTree.join(root, $0)) }
         for (cls, dir) in groups {
             for (folder, label) in labelFolders(dir) {
-                let (files, problems) = tree.images(under: FileTree.join(dir, folder))
-                warnings += problems
-                images += files.map { LabeledImage(path: $0, label: label, setName: name, className: cls) }
+                let scan = tree.images(under: FileTree.join(dir, folder))
+                warnings += scan.problems.map { "\($0.path): \($0.reason)" }
+                if !scan.hidden.isEmpty { warnings.append("note: \(FileTree.join(dir, folder)): \(scan.hidden.count) hidden image file(s) not used") }
+                images += scan.files.map { LabeledImage(path: $0, label: label, setName: name, className: cls) }
             }
         }
         return ImageSet(name: name, root: root, classes: classes, images: images)

@@ -1,3 +1,4 @@
+import CNNSpotImage
 import Foundation
 
 /// One result of expanding the command-line inputs: an image path, or an input that could not
@@ -23,11 +24,18 @@ public enum InputItem: Equatable, Sendable {
 ///
 /// Images are the extensions in `extensions` (case-insensitive). Order: arguments in order, each
 /// one's expansion sorted; an image reached twice (by any path, links resolved) is kept once,
-/// at its first place. A missing input becomes `.failure`, never a thrown error.
+/// at its first place. A missing input becomes `.failure`, never a thrown error; so do a folder
+/// that cannot be read, a FIFO, device or socket (never opened: it could block), a link loop.
+/// Hidden image files below a folder are not searched but counted in `notices`.
 public struct ImageInputs {
-    /// PNG, JPEG and WebP (what the codecs read), and BMP: a BMP in a folder gets an error row
-    /// saying it is not supported rather than being skipped in silence.
-    public static let defaultExtensions: Set<String> = ["png", "jpg", "jpeg", "webp", "bmp"]
+    /// What the codecs read (PNG, JPEG, WebP) and other image formats people keep in photo
+    /// folders: those reach the decoder, which sniffs the bytes and either reads them (a PNG
+    /// named `.bmp`) or gives an error row naming the format, rather than skipping in silence.
+    public static let defaultExtensions: Set<String> = [
+        "png", "jpg", "jpeg", "jpe", "jfif", "webp",
+        "bmp", "dib", "ppm", "pgm", "pbm", "pnm", "ico", "heic", "heif", "avif", "jp2", "j2k", "jxl",
+        "tga", "psd", "qoi", "pcx", "sgi", "dds", "eps",
+    ]
 
     public var extensions: Set<String>
     /// Folder nesting searched at most (below a folder input or a `**`).
@@ -45,6 +53,12 @@ public struct ImageInputs {
 
     /// Expands `arguments`; `standardInput` supplies lines for `-` (nil at end of input).
     public func expand(_ arguments: [String], standardInput: () -> String? = { readLine(strippingNewline: true) }) -> [InputItem] {
+        expandWithNotices(arguments, standardInput: standardInput).items
+    }
+
+    /// `expand`, plus notes for the user that are not failures (hidden image files not searched).
+    public func expandWithNotices(_ arguments: [String], standardInput: () -> String? = { readLine(strippingNewline: true) })
+        -> (items: [InputItem], notices: [String]) {
         var out = Collector(limit: maxImages)
         for argument in arguments {
             if argument == "-" {
@@ -60,20 +74,22 @@ public struct ImageInputs {
                 expandOne(argument, into: &out)
             }
         }
-        return out.items
+        return (out.items, out.notices)
     }
 
     private var tree: FileTree { FileTree(extensions: extensions, maxDepth: maxDepth, maxFiles: maxImages) }
 
     private func expandList(_ listPath: String, into out: inout Collector) {
         let input = "@" + listPath
-        let size = (try? FileManager.default.attributesOfItem(atPath: listPath)[.size] as? Int) ?? nil
-        guard FileTree.kind(listPath) == .file, let bytes = size else {
-            return out.fail(input, "list file not found")
-        }
-        guard bytes <= maxListBytes else { return out.fail(input, "list file is \(bytes) bytes, limit \(maxListBytes)") }
-        guard let data = FileManager.default.contents(atPath: listPath), let text = String(data: data, encoding: .utf8) else {
-            return out.fail(input, "list file is unreadable or not UTF-8 text")
+        let data: [UInt8]
+        do { data = try RegularFile.read(path: listPath, limit: maxListBytes) } catch let f as RegularFile.Failure {
+            switch f {
+            case .notReadable(let reason), .readFailed(let reason): return out.fail(input, "list file: \(reason)")
+            case .tooLarge(let bytes, let limit): return out.fail(input, "list file is \(bytes) bytes, limit \(limit)")
+            }
+        } catch { return out.fail(input, "list file: \(error)") }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return out.fail(input, "list file is not UTF-8 text")
         }
         let base = (listPath as NSString).deletingLastPathComponent
         for line in ImageInputs.entries(text.components(separatedBy: .newlines)) {
@@ -91,30 +107,32 @@ public struct ImageInputs {
     }
 
     private func expandOne(_ input: String, into out: inout Collector) {
-        switch FileTree.kind(input) {
-        case .file: return out.add(input)
+        let kind = FileTree.kind(input)
+        switch kind {
+        case .regular: return out.add(input)
         case .directory:
-            let (files, problems) = tree.images(under: input)
-            problems.forEach { out.fail(input, $0) }
-            if files.isEmpty && problems.isEmpty { return out.fail(input, "folder holds no image (\(extensionList))") }
-            files.forEach { out.add($0) }
-        case .brokenLink: return out.fail(input, "broken symbolic link")
+            let scan = tree.images(under: input)
+            if scan.files.isEmpty && scan.problems.isEmpty { out.fail(input, "folder holds no image (\(extensionList))") }
+            out.add(scan, input: input)
         case .missing:
             guard GlobPattern.hasWildcards(input) else { return out.fail(input, "no such file or folder") }
             let matches = glob(input)
             var any = false
             for m in matches {
                 switch FileTree.kind(m) {
-                case .file where tree.isImage(m): out.add(m); any = true
+                case .regular where tree.isImage(m): out.add(m); any = true
                 case .directory:
-                    let (files, problems) = tree.images(under: m)
-                    problems.forEach { out.fail(input, $0) }
-                    files.forEach { out.add($0) }
-                    any = any || !files.isEmpty
+                    let scan = tree.images(under: m)
+                    out.add(scan, input: input)
+                    any = any || !scan.files.isEmpty
+                case .special, .linkLoop, .brokenLink, .inaccessible:
+                    if tree.isImage(m) { out.fail(m, FileTree.kind(m).notAFileReason ?? "not a regular file"); any = true }
                 default: continue
                 }
             }
             if !any { out.fail(input, "no image matches the pattern") }
+        default:
+            out.fail(input, kind.notAFileReason ?? "not a regular file")
         }
     }
 
@@ -136,7 +154,7 @@ public struct ImageInputs {
                     next += subfolders(of: dir).map { FileTree.join(base, String($0.dropFirst(dir.count + 1))) }
                 } else if GlobPattern.hasWildcards(part) {
                     let g = GlobPattern(part)
-                    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                    let names = ((try? FileTree.list(dir, includeHidden: true).get()) ?? [])
                         .filter { (!$0.hasPrefix(".") || part.hasPrefix(".")) && g.matches($0) }
                     next += names.map { FileTree.join(base, $0) }
                 } else {
@@ -178,6 +196,7 @@ private struct Collector {
     var seen = Set<String>()
     var failures = Set<InputItem>()
     var images = 0
+    var notices: [String] = []
     let limit: Int
 
     init(limit: Int) { self.limit = limit }
@@ -190,6 +209,23 @@ private struct Collector {
         }
         images += 1
         items.append(.image(path))
+    }
+
+    /// A folder's images and problems, merged in path order so each problem row stands where
+    /// its file would; hidden images become one notice.
+    mutating func add(_ scan: FileTree.Scan, input: String) {
+        var problems = scan.problems.sorted { FileTree.byteOrder($0.path, $1.path) }[...]
+        for file in scan.files {
+            while let p = problems.first, FileTree.byteOrder(p.path, file) {
+                fail(p.path, p.reason); problems.removeFirst()
+            }
+            add(file)
+        }
+        for p in problems { fail(p.path, p.reason) }
+        if !scan.hidden.isEmpty {
+            let shown = scan.hidden.prefix(3).map { PathBytes.display($0) }.joined(separator: ", ")
+            notices.append("\(PathBytes.display(input)): \(scan.hidden.count) hidden image file(s) not searched (\(shown)\(scan.hidden.count > 3 ? ", ..." : "")); name them, or use a pattern starting with '.'")
+        }
     }
 
     mutating func fail(_ input: String, _ reason: String) {

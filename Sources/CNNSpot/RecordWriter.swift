@@ -20,7 +20,12 @@ public final class RecordWriter {
         self.sink = sink
     }
 
-    public func write(_ r: DetectionRecord) {
+    public func write(_ record: DetectionRecord) {
+        // File names may carry bytes that are not UTF-8 (PathBytes): shown as \xNN, so every
+        // row is valid UTF-8 text.
+        var r = record
+        r.path = PathBytes.display(r.path)
+        r.error = r.error.map(PathBytes.display)
         if !wroteHeader {
             wroteHeader = true
             switch format {
@@ -54,7 +59,26 @@ public final class RecordWriter {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    func tableRow(_ r: DetectionRecord) -> String {
+    /// Control characters (a newline in a file name) as escapes, so one record stays one line.
+    static func oneLine(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F { out += "\\x" + String(format: "%02X", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out
+    }
+
+    func tableRow(_ record: DetectionRecord) -> String {
+        var r = record
+        r.path = Self.oneLine(r.path)
+        r.error = r.error.map(Self.oneLine)
         let size = (r.width != nil && r.height != nil) ? "\(r.width!)x\(r.height!)" : "-"
         if let error = r.error {
             let message = error.hasPrefix(r.path) ? error : "\(r.path): \(error)"

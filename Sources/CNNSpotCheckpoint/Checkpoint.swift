@@ -20,9 +20,23 @@ public enum Checkpoint {
         let size: Int
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            // Only regular files are mapped: a FIFO would block the read forever, a device
+            // (/dev/zero) never ends, a folder is not a checkpoint.
+            if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+                let what: String
+                switch type {
+                case .typeDirectory: what = "a folder"
+                case .typeCharacterSpecial: what = "a character device"
+                case .typeBlockSpecial: what = "a block device"
+                case .typeSocket: what = "a socket"
+                default: what = "a FIFO or other special file"
+                }
+                throw CheckpointError.io(path: path, reason: "is \(what), not a regular file")
+            }
             size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch {
-            throw CheckpointError.io(path: path, reason: "no such file or not readable")
+        } catch let e as CheckpointError { throw e } catch {
+            throw CheckpointError.io(path: path, reason: FileManager.default.fileExists(atPath: path)
+                ? "not readable" : "no such file")
         }
         guard size <= limits.maxFileBytes else {
             throw CheckpointError.fileTooLarge(path: path, bytes: size, limit: limits.maxFileBytes)
@@ -39,6 +53,7 @@ public enum Checkpoint {
         guard data.count <= limits.maxFileBytes else {
             throw CheckpointError.fileTooLarge(path: "(memory)", bytes: data.count, limit: limits.maxFileBytes)
         }
+        if data.isEmpty { throw CheckpointError.unknownFormat("the file is empty (0 bytes)") }
         let head = data.prefix(16)
         if head.starts(with: zipMagic) {
             let result = try TorchZipReader(zip: try ZipDirectory(data: data), limits: limits).read()

@@ -43,29 +43,18 @@ public enum ImageDecoder {
         try decode(data: [UInt8](data), name: name, options: options)
     }
 
-    /// Reads at most `limit` bytes; a longer file is refused without reading it whole.
+    /// Reads at most `limit` bytes of a regular file; anything else (a FIFO, a device, a
+    /// folder) is refused without blocking, and a longer file without reading it whole.
     static func readFile(path: String, limit: Int) throws -> [UInt8] {
-        // Cheap refusal from the directory entry; the bounded read below still guards against
-        // a file that grows or a size the file system misreports.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
-            throw ImageError(file: path, reason: .fileTooLarge(bytes: size, limit: limit), detail: "")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ImageError(file: path, reason: .io, detail: exists ? "cannot open for reading" : "no such file")
-        }
-        defer { try? handle.close() }
-        let data: Data?
         do {
-            data = try handle.read(upToCount: limit &+ 1)
-        } catch {
-            throw ImageError(file: path, reason: .io, detail: "\(error)")
+            return try RegularFile.read(path: path, limit: limit)
+        } catch let failure as RegularFile.Failure {
+            switch failure {
+            case .notReadable(let reason), .readFailed(let reason):
+                throw ImageError(file: path, reason: .io, detail: reason)
+            case .tooLarge(let bytes, let limit):
+                throw ImageError(file: path, reason: .fileTooLarge(bytes: bytes, limit: limit), detail: "")
+            }
         }
-        let bytes = data.map { [UInt8]($0) } ?? []
-        if bytes.count > limit {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? bytes.count
-            throw ImageError(file: path, reason: .fileTooLarge(bytes: size, limit: limit), detail: "")
-        }
-        return bytes
     }
 }

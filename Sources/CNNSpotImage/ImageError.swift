@@ -52,7 +52,8 @@ public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible, L
         case .resourceLimit: what = "resource limit exceeded"
         case .invalidArgument: what = "invalid argument"
         }
-        return detail.isEmpty ? "\(file): \(what)" : "\(file): \(what): \(detail)"
+        let name = PathBytes.display(file)
+        return detail.isEmpty ? "\(name): \(what)" : "\(name): \(what): \(detail)"
     }
 
     public var errorDescription: String? { description }

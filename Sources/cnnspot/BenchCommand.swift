@@ -50,6 +50,13 @@ struct BenchCommand: ParsableCommand {
             guard parts.count == 2, let n = Int(parts[0]), let s = Int(parts[1]), n >= 1, s >= InferenceNetwork.minimumSize else {
                 throw ValidationError("bad case '\(item)': expected NxS with N >= 1 and S >= \(InferenceNetwork.minimumSize), e.g. 16x224")
             }
+            // The input tensor alone is n*3*s*s floats: refuse sizes that cannot be allocated
+            // before trying (1x99999 would ask for 120 GB), with the same pixel limit as images.
+            let (ss, o1) = s.multipliedReportingOverflow(by: s)
+            let (pixels, o2) = ss.multipliedReportingOverflow(by: n)
+            guard !o1, !o2, pixels <= ImageLimits.pillowMaxPixels else {
+                throw ValidationError("case '\(item)' is \(o1 || o2 ? "too many" : String(pixels)) pixels in all, above the \(ImageLimits.pillowMaxPixels)-pixel limit")
+            }
             return (n, s)
         }
     }

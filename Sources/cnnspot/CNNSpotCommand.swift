@@ -25,6 +25,9 @@ struct CNNSpotCommand: ParsableCommand {
 
     static func main() {
         OpenMPWaitPolicy.preferPassive()
-        main(nil)
+        // The raw argv bytes, not `CommandLine.arguments` (which replaces bytes that are not
+        // UTF-8 with U+FFFD, losing a file name such as caf\xe9.png): see PathBytes.
+        let raw = (1..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0].map { PathBytes.string(cString: $0) } }
+        main(raw)
     }
 }

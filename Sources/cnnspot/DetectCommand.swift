@@ -23,7 +23,7 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var preprocess: PreprocessOptions
 
-    @Option(help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
+    @Option(parsing: .unconditional, help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
     var threshold: Double?
 
     @Option(help: "Output format: csv, jsonl or table (default: table on a terminal, csv otherwise).")
@@ -38,7 +38,8 @@ struct DetectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let items = ImageInputs().expand(inputs)
+        let (items, notices) = ImageInputs().expandWithNotices(inputs)
+        notices.forEach { printError("detect: note: \($0)") }
         let detector = try modelOptions.loadDetector(required: false)
         let sink = try OutputSink(path: output)
         let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)

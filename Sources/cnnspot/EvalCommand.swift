@@ -8,6 +8,8 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a model on ForenSynths-layout sets: AP, accuracy (real/fake), AUC, EER, TPR at FPR.",
         discussion: """
+        Exit status: 0 when every image was scored; 1 when any image failed, a set was empty or \
+        skipped, or a folder could not be read (the results are still written).
         ROOT is a folder with 0_real/1_fake, a multi-class set (class folders holding \
         0_real/1_fake), or a test root whose generator folders are sets (multi-class ones are \
         detected). Writes results.csv (testset, accuracy, avg precision first, as the reference), \
@@ -22,7 +24,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Center crop side, or 'none' for the full image; repeat for several (e.g. --crop 224 --crop none). Default: none.")
     var crop: [String] = []
 
-    @Option(help: "Decision threshold (default: the model's calibrated threshold, else 0.5).")
+    @Option(parsing: .unconditional, help: "Decision threshold (default: the model's calibrated threshold, else 0.5).")
     var threshold: Double?
 
     @Option(help: "How ROOT is read: auto, one-set, set-per-child.")
@@ -59,9 +61,11 @@ struct EvalCommand: ParsableCommand {
         let mode: ForenSynthsLayout.Mode = layout == "one-set" ? .oneSet : layout == "set-per-child" ? .setPerChild : .auto
         var sets: [ImageSet] = []
         var manifest = RunManifest()
+        var problems = 0
         for root in roots {
             let found = try ForenSynthsLayout.discover(root, mode: mode)
             found.warnings.forEach { printError("eval: \($0)") }
+            problems += found.warnings.filter { !$0.hasPrefix("note:") }.count
             for var s in found.sets {
                 if let cap = maxPerClass {
                     var kept: [LabeledImage] = []
@@ -105,6 +109,10 @@ struct EvalCommand: ParsableCommand {
         try report.scoresCSV().write(to: dir.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
         try manifest.write(to: dir.appendingPathComponent("manifest.json"))
         print(report.table(), terminator: "")
-        print("wrote \(output)/results.csv, results.json, scores.csv, manifest.json")
+        print("wrote \(dir.appendingPathComponent("results.csv").path), results.json, scores.csv, manifest.json")
+        let failed = allScores.reduce(0) { $0 + $1.images.filter { $0.error != nil }.count }
+        if failed > 0 { printError("eval: \(failed) image(s) could not be scored (see the error column of scores.csv)") }
+        if sets.isEmpty { printError("eval: no set with images was found") }
+        if failed > 0 || problems > 0 || sets.isEmpty { throw ExitCode(1) }
     }
 }

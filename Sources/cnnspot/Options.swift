@@ -16,9 +16,13 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Images per batch (images of one size are batched together).")
     var batchSize: Int = 16
 
+    @Option(help: ArgumentHelp("Activation memory one batch may use, in MiB. Full-image scoring needs about 180 bytes per pixel (ResNet-50): the default 4096 holds a ~23 MP photo; larger ones get an error row naming what they need (or use --crop 224).", valueName: "mib"))
+    var maxActivationMib: Int = 4096
+
     func validate() throws {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if batchSize < 1 || batchSize > 1024 { throw ValidationError("--batch-size must be within 1...1024") }
+        if maxActivationMib < 64 || maxActivationMib > (1 << 24) { throw ValidationError("--max-activation-mib must be within 64...\(1 << 24)") }
     }
 
     func loadDetector(required: Bool = true) throws -> Detector? {
@@ -30,7 +34,9 @@ struct ModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: model) else {
             throw FileError(description: "model file not found: \(model)")
         }
-        return try Detector.load(path: model, strict: !nonStrict)
+        let detector = try Detector.load(path: model, strict: !nonStrict)
+        detector.network.memoryLimitBytes = maxActivationMib << 20
+        return detector
     }
 }
 
@@ -42,7 +48,7 @@ struct PreprocessOptions: ParsableArguments {
     @Flag(help: "Apply the EXIF orientation tag before scoring (the reference does not).")
     var exifTranspose = false
 
-    @Option(help: "Refuse images with more pixels than this (Pillow's default limit).")
+    @Option(help: "Refuse images with more pixels than this, from the header before decoding (default: Pillow's limit, 89 MP). Full-image scoring of an image also needs activation memory, bounded separately by --max-activation-mib.")
     var maxPixels: Int = ImageLimits.pillowMaxPixels
 
     func validate() throws {

@@ -25,7 +25,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "ImageNet weights: a torchvision state dict (resnet50-19c8e357.pth) or efficientnet-lite0-57934424.pth; all but the head (fc, _fc) are loaded; the head is one logit ~ N(0, 0.02).")
     var `init`: String?
     @Option(help: "Continue a CNNDetection training checkpoint (model, Adam state, total_steps).") var continueFrom: String?
-    @Flag(help: "Resume this run from <checkpoints>/<name>/latest.safetensors (its saved options are used).") var resume = false
+    @Flag(help: "Resume this run from <checkpoints>/<name>/latest.safetensors (its saved options and stopping rule are used; conflicting training options are refused).") var resume = false
+    @Flag(help: "Replace an earlier run in <checkpoints>/<name>/ (its checkpoints, logs and manifest are removed first). Without it or --resume, an existing run folder is refused.") var overwrite = false
 
     @Option(help: "Comma-separated class folders to train on (default: all).") var classes: String?
     @Flag(help: "Class-balanced sampling (with replacement, weight 1/count per label).") var classBalance = false
@@ -55,7 +56,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let options = try makeOptions()
         do {
-            let trainer = try Trainer(options: options, resume: resume, report: printError)
+            let trainer = try Trainer(options: options, resume: resume, overwrite: overwrite, report: printError)
             _ = try trainer.run()
         } catch let e as TrainingError {
             printError("train: \(e)")
@@ -84,6 +85,7 @@ struct TrainCommand: ParsableCommand {
         if o.blurSigma.count > 2 { throw ValidationError("--blur-sig takes one value or a range a,b") }
         do { try o.validate() } catch let e as TrainingError { throw ValidationError(e.description) }
         if resume && (`init` != nil || continueFrom != nil) { throw ValidationError("--resume excludes --init and --continue-from") }
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
         return o
     }
 

@@ -15,7 +15,7 @@ struct TransformCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory (created if missing); each input becomes <name>.png.")
     var output: String
 
-    @Option(help: "Gaussian blur sigma (scipy.ndimage.gaussian_filter per channel on uint8).")
+    @Option(parsing: .unconditional, help: "Gaussian blur sigma (scipy.ndimage.gaussian_filter per channel on uint8).")
     var blur: Double?
 
     @Option(help: "JPEG round trip at this quality (1...100).")

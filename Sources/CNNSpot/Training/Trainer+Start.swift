@@ -85,3 +85,81 @@ extension Trainer {
         return (o, model, adam, state)
     }
 }
+
+extension Trainer {
+    /// Whether `name` is a file a run writes into its folder (what makes a folder an existing
+    /// run, and what `--overwrite` removes; nothing else in the folder is touched).
+    static func isRunFile(_ name: String) -> Bool {
+        [TrainingCheckpoint.latest, TrainingCheckpoint.best, "log.csv", "log.jsonl", "manifest.json"].contains(name)
+            || (name.hasPrefix("epoch_") && name.hasSuffix(".safetensors"))
+    }
+
+    /// A new run must not mix its files with an earlier run's: an existing run folder is refused
+    /// unless `overwrite`, which first removes the earlier run's files.
+    static func prepareNewRun(_ options: TrainOptions, overwrite: Bool, report: (String) -> Void) throws {
+        let dir = options.runDirectory
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter(isRunFile).sorted()
+        guard !names.isEmpty else { return }
+        guard overwrite else {
+            throw TrainingError.badOption("\(dir) already holds a run (\(names.prefix(4).joined(separator: ", "))"
+                + "\(names.count > 4 ? ", ..." : "")): pass --resume to continue it, --overwrite to replace it, or another --name")
+        }
+        for n in names {
+            do { try FileManager.default.removeItem(atPath: (dir as NSString).appendingPathComponent(n)) } catch {
+                throw TrainingError.io(path: (dir as NSString).appendingPathComponent(n), problem: "--overwrite cannot remove it: \(error)")
+            }
+        }
+        report("--overwrite: removed \(names.count) file(s) of the earlier run in \(dir)")
+    }
+
+    /// The options a resumed run trains with: the saved training options, the run controls of
+    /// `given` (threads, workers, save/loss frequencies, dataroot, the folder it was given), and
+    /// the saved stopping rule (`maxSteps`, `maxEpochs`) unless `given` sets one. A training option
+    /// given on the command line (differing from its default) that differs from the saved one is
+    /// refused: silently ignoring `--lr` would train something the user did not ask for.
+    /// (An option given with its default value cannot be told from an absent one; it is ignored.)
+    static func resumedOptions(saved: TrainOptions, given: TrainOptions, checkpoint: String,
+                               report: (String) -> Void) throws -> TrainOptions {
+        let defaults = TrainOptions(dataroot: given.dataroot, name: given.name)
+        func text<V>(_ v: V) -> String {
+            if let o = v as? OptionalDescribable { return o.describedValue }
+            return "\(v)"
+        }
+        func field<V: Equatable>(_ flag: String, _ kp: KeyPath<TrainOptions, V>) -> (String, Bool, String, String) {
+            let g = given[keyPath: kp], s = saved[keyPath: kp]
+            return (flag, g != defaults[keyPath: kp] && g != s, text(g), text(s))
+        }
+        let checks = [
+            field("--arch", \.architecture), field("--classes", \.classes), field("--class-balance", \.classBalance),
+            field("--batch-size", \.batchSize), field("--lr", \.lr), field("--beta1", \.beta1), field("--beta2", \.beta2),
+            field("--earlystop-epoch", \.earlystopEpoch), field("--seed", \.seed), field("--val-max", \.valMax),
+            field("--load-size", \.loadSize), field("--crop-size", \.cropSize), field("--no-flip", \.noFlip),
+            field("--rz-interp", \.interpolations), field("--blur-prob", \.blurProb), field("--blur-sig", \.blurSigma),
+            field("--jpg-prob", \.jpegProb), field("--jpg-qual", \.jpegQuality), field("--jpg-method", \.jpegMethods),
+        ]
+        let conflicts = checks.filter { $0.1 }.map { "\($0.0) \($0.2) (the run has \($0.3))" }
+        if !conflicts.isEmpty {
+            throw TrainingError.badOption("--resume continues \(checkpoint) with its own training options; these differ: "
+                + conflicts.joined(separator: "; ") + ". Drop them, or start a new run (another --name, or --overwrite)")
+        }
+        var o = saved
+        o.threads = given.threads; o.workers = given.workers
+        o.saveLatestFreq = given.saveLatestFreq; o.lossFreq = given.lossFreq
+        o.dataroot = given.dataroot; o.checkpointsDir = given.checkpointsDir
+        // The folder given is the one resumed and written (a copied run folder stays a copy).
+        o.name = given.name
+        o.maxSteps = given.maxSteps ?? saved.maxSteps
+        o.maxEpochs = given.maxEpochs ?? saved.maxEpochs
+        if given.maxSteps == nil, let m = saved.maxSteps { report("--resume: keeping the run's --max-steps \(m)") }
+        if given.maxEpochs == nil, let m = saved.maxEpochs { report("--resume: keeping the run's --max-epochs \(m)") }
+        return o
+    }
+}
+
+/// Optionals print as their value (or "none") in option messages.
+private protocol OptionalDescribable { var describedValue: String { get } }
+extension Optional: OptionalDescribable {
+    fileprivate var describedValue: String {
+        switch self { case .some(let v): return "\(v)"; case .none: return "none" }
+    }
+}

@@ -24,7 +24,9 @@ public final class Trainer {
     /// (`options.initPath`), or torchvision's random init. With `resume`, the options saved in the
     /// checkpoint are used, except the run controls (`threads`, `workers`, `maxSteps`, `maxEpochs`,
     /// `saveLatestFreq`, `lossFreq`, `dataroot`, `checkpointsDir`) taken from `options`.
-    public init(options: TrainOptions, resume: Bool = false,
+    /// Without `resume`, a folder that already holds a run is refused unless `overwrite`
+    /// (`prepareNewRun`); with it, `resumedOptions` decides the options.
+    public init(options: TrainOptions, resume: Bool = false, overwrite: Bool = false,
                 report: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try options.validate()
         self.report = report
@@ -35,10 +37,7 @@ public final class Trainer {
                 throw TrainingError.badOption("--resume: no \(path) (nothing to resume; run without --resume to start)")
             }
             let c = try TrainingCheckpoint.read(path)
-            var o = c.options
-            o.threads = options.threads; o.workers = options.workers; o.maxSteps = options.maxSteps
-            o.maxEpochs = options.maxEpochs; o.saveLatestFreq = options.saveLatestFreq; o.lossFreq = options.lossFreq
-            o.dataroot = options.dataroot; o.checkpointsDir = options.checkpointsDir
+            let o = try Trainer.resumedOptions(saved: c.options, given: options, checkpoint: path, report: report)
             self.options = o
             model = try TrainableResNet(ResNetSpec(o.architecture), seed: o.seed)
             do { try model.loadStateDict(c.stateDict, strict: true) } catch {
@@ -52,10 +51,12 @@ public final class Trainer {
             startedFrom = path
             report("resuming \(o.name) at step \(state.step), epoch \(state.epoch), batch \(state.batchInEpoch), lr \(state.lr) (training options from the checkpoint; run controls from the command line)")
         } else if let path = options.continueFrom {
+            try Trainer.prepareNewRun(options, overwrite: overwrite, report: report)
             let start = try Trainer.continueFrom(path, options: options, report: report)
             (self.options, model, optimizer, state) = start
             startedFrom = path
         } else {
+            try Trainer.prepareNewRun(options, overwrite: overwrite, report: report)
             self.options = options
             model = try TrainableResNet(ResNetSpec(options.architecture), seed: options.seed)
             if let path = options.initPath {

@@ -1,8 +1,14 @@
 import Foundation
 
 extension CheckpointTensor {
-    /// Checks that every element this tensor addresses lies inside its storage's bytes, with
-    /// overflow-checked arithmetic. `key` names the tensor in the error.
+    /// Checks the tensor as a view before anything is allocated for it, with overflow-checked
+    /// arithmetic: the element count from the shape, every element the strides and offset
+    /// address inside its storage's bytes, and the bytes it materialises (`count * byteSize`,
+    /// what `contiguousBytes()` allocates) no more than its storage holds. The last rule bounds
+    /// views that address storage elements more than once (a stride of 0 from `expand`,
+    /// overlapping strides): a 4-byte storage viewed as 2^30 elements would otherwise pass the
+    /// bounds check and ask for 4 GiB. Views PyTorch saves from ordinary tensors (slices,
+    /// transposes, `narrow`) address each element once and always pass. `key` names the tensor.
     public func validate(key: String) throws {
         guard shape.count == strides.count else {
             throw CheckpointError.badTensor(key: key, reason: "shape \(shape) and strides \(strides) differ in rank")
@@ -31,6 +37,13 @@ extension CheckpointTensor {
         guard !o3, !o4, !o5, total <= bytes.count else {
             throw CheckpointError.badTensor(key: key, reason:
                 "shape \(shape), strides \(strides), offset \(storageOffset) reach past its storage '\(storage.key)' of \(bytes.count) bytes")
+        }
+        let (materialised, o6) = n.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !o6, materialised <= bytes.count - storageByteOffset else {
+            let what = strides.contains(0) ? "a stride of 0 (an expanded view)" : "overlapping strides"
+            throw CheckpointError.badTensor(key: key, reason:
+                "shape \(shape) with strides \(strides) repeats elements through \(what): it would materialise "
+                + "\(o6 ? "more than \(Int.max)" : String(materialised)) bytes from a storage of \(bytes.count) bytes (refused; save it with .contiguous() or .clone())")
         }
     }
 }

@@ -17,6 +17,12 @@ struct TorchZipReader {
     }
 
     func read() throws -> Result {
+        // torch.jit.save archives hold code/ and constants.pkl beside data.pkl, and their pickle
+        // names __torch__ classes: say what the file is rather than which global was refused.
+        if zip.entries.contains(where: { $0.name.hasSuffix("/constants.pkl") || $0.name.contains("/code/__torch__") }) {
+            throw CheckpointError.unknownFormat("this is a TorchScript archive (torch.jit.save), not a state dict: in Python, "
+                + "torch.save(torch.jit.load(path).state_dict(), 'model.pth') makes one")
+        }
         guard let pickleEntry = zip.entries.first(where: {
             let parts = $0.name.split(separator: "/", omittingEmptySubsequences: false)
             return parts.count == 2 && parts[1] == "data.pkl"

@@ -51,7 +51,12 @@ struct ZipDirectory {
         var p = directoryOffset
         for _ in 0 ..< count {
             let entry = try ZipDirectory.readEntry(bytes, at: &p, end: directoryOffset + directorySize)
-            if index[entry.name] == nil { index[entry.name] = entries.count }
+            // Two records of one name would make "which one is read" depend on the reader
+            // (first wins here, the last in some others): refuse rather than guess.
+            guard index[entry.name] == nil else {
+                throw CheckpointError.badArchive("record '\(entry.name)' appears twice")
+            }
+            index[entry.name] = entries.count
             entries.append(entry)
         }
     }

@@ -1,0 +1,29 @@
+/// torch.nn.L1Loss(reduction='mean'): mean over all elements of |prediction - target|. The
+/// gradient is sign(prediction - target) / count, 0 where they are equal (PyTorch's sgn).
+/// Double accumulation in a fixed order (thread-count independent).
+public enum L1Loss {
+    /// Equal shapes, non-empty; returns the mean loss and dL/dprediction.
+    public static func forwardBackward(prediction: HostTensor, target: HostTensor) throws -> (loss: Float, grad: HostTensor) {
+        try LossSupport.check("L1Loss", prediction.shape, target.shape)
+        let n = prediction.count, scale = 1 / Double(n)
+        var total = 0.0
+        var grad = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let d = Double(prediction.data[i]) - Double(target.data[i])
+            total += abs(d)
+            grad[i] = d > 0 ? Float(scale) : (d < 0 ? -Float(scale) : 0)
+        }
+        return (Float(total / Double(n)), HostTensor(shape: prediction.shape, data: grad))
+    }
+
+    /// The mean loss only.
+    public static func loss(prediction: HostTensor, target: HostTensor) throws -> Float {
+        try forwardBackward(prediction: prediction, target: target).loss
+    }
+
+    /// On network tensors (any layout): the loss and a row-major gradient tensor.
+    public static func forwardBackward(prediction: Tensor, target: Tensor) throws -> (loss: Float, grad: Tensor) {
+        let (loss, grad) = try forwardBackward(prediction: prediction.host, target: target.host)
+        return (loss, try Tensor(grad))
+    }
+}

@@ -1,4 +1,26 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Writes `bytes` to a new or truncated file; the problem in words, or nil.
+private func writeWhole(_ path: String, _ bytes: [UInt8]) -> String? {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { return "cannot create: \(String(cString: strerror(errno)))" }
+    var offset = 0
+    let failure: String? = bytes.withUnsafeBytes { buf in
+        while offset < buf.count {
+            let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 { if errno == EINTR { continue }; return "cannot write: \(String(cString: strerror(errno)))" }
+            offset += n
+        }
+        return nil
+    }
+    if close(fd) != 0 && failure == nil { return "cannot close: \(String(cString: strerror(errno)))" }
+    return failure
+}
 
 /// The output folder of a synth run: refuses to mix runs, writes files atomically and keeps the
 /// journal that `--resume` reads.
@@ -97,15 +119,18 @@ final class SynthOutput {
     /// Writes `bytes` at `relative` (under the root) via a hidden temporary and a rename.
     func write(_ bytes: [UInt8], to relative: String) throws {
         let url = root.appendingPathComponent(relative)
-        let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent("." + url.lastPathComponent + ".partial")
-        try makeFolder(dir)
-        guard FileManager.default.createFile(atPath: temp.path, contents: Data(bytes)) else {
-            throw SynthError.io(path: temp.path, problem: "cannot write")
-        }
+        try makeFolder(url.deletingLastPathComponent())
+        try SynthOutput.atomicWrite(bytes, to: url)
+    }
+
+    /// `bytes` into `url` through `.NAME.partial` beside it and a rename. Plain open/write/close:
+    /// FileManager's atomic writes go through temporaries of their own, which a kill would leave
+    /// behind under names a resumed run does not know.
+    static func atomicWrite(_ bytes: [UInt8], to url: URL) throws {
+        let temp = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".partial")
+        if let problem = writeWhole(temp.path, bytes) { throw SynthError.io(path: temp.path, problem: problem) }
         guard rename(temp.path, url.path) == 0 else {
-            let e = String(cString: strerror(errno))
-            throw SynthError.io(path: url.path, problem: "cannot rename into place: \(e)")
+            throw SynthError.io(path: url.path, problem: "cannot rename into place: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -39,7 +39,7 @@ public struct SynthRunManifest: Codable, Sendable {
     func write(to url: URL) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do { try enc.encode(self).write(to: url, options: .atomic) } catch {
+        do { try SynthOutput.atomicWrite([UInt8](try enc.encode(self)), to: url) } catch let e as SynthError { throw e } catch {
             throw SynthError.io(path: url.path, problem: "cannot write: \(error.localizedDescription)")
         }
     }

@@ -27,7 +27,7 @@ extension Calibration {
         }
         // Swift prints the shortest decimal that parses back to the same Double.
         metadata[CNNSpotMetadata.threshold] = "\(threshold)"
-        if let data = try? JSONSerialization.data(withJSONObject: calibration, options: [.sortedKeys]) {
+        if let data = try? JSONSerialization.data(withJSONObject: calibration, options: [.sortedKeys, .withoutEscapingSlashes]) {
             metadata["calibration"] = String(decoding: data, as: UTF8.self)
         }
         do {

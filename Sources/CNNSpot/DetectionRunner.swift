@@ -7,9 +7,16 @@ import Foundation
 public final class DetectionRunner {
     /// Decoded image plus what to report about it.
     public struct Loaded {
+        /// What gets scored (after preprocessing, e.g. a 224x224 crop).
         public var image: RGBImage
         public var format: String
-        public init(image: RGBImage, format: String) { self.image = image; self.format = format }
+        /// The file's own size, reported in the record (the scored image may be a crop of it).
+        public var fileWidth: Int
+        public var fileHeight: Int
+        public init(image: RGBImage, format: String, fileWidth: Int? = nil, fileHeight: Int? = nil) {
+            self.image = image; self.format = format
+            self.fileWidth = fileWidth ?? image.width; self.fileHeight = fileHeight ?? image.height
+        }
     }
 
     public let model: LogitModel
@@ -88,7 +95,7 @@ public final class DetectionRunner {
                 case .failure(let error):
                     done[i] = .failed(paths[i], Self.describe(error))
                 case .success(let l):
-                    var record = DetectionRecord(path: paths[i], width: l.image.width, height: l.image.height, format: l.format)
+                    var record = DetectionRecord(path: paths[i], width: l.fileWidth, height: l.fileHeight, format: l.format)
                     if l.image.width < Self.minimumSide || l.image.height < Self.minimumSide {
                         record.error = "\(paths[i]): image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
                         done[i] = record

@@ -87,7 +87,8 @@ public final class Detector {
                        decodeOptions: DecodeOptions = .default) -> DetectionRunner {
         DetectionRunner(model: network, threshold: threshold ?? self.threshold) { path in
             let decoded = try ImageDecoder.decode(path: path, options: decodeOptions)
-            return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue)
+            return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue,
+                         fileWidth: decoded.image.width, fileHeight: decoded.image.height)
         }
     }
 

@@ -67,7 +67,7 @@ public struct EvalReport {
         var means: [String: [String: Double]] = [:]
         for block in preprocessingBlocks() { means[block[0].preprocessing] = Evaluation.mean(block) }
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try enc.encode(Doc(threshold: threshold, sets: results, means: means)), as: UTF8.self)
     }

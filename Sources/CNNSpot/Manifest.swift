@@ -60,7 +60,7 @@ public struct RunManifest: Codable, Sendable {
 
     public func write(to url: URL) throws {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try enc.encode(self).write(to: url, options: .atomic)
     }
 }

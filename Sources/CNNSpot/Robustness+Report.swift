@@ -54,7 +54,7 @@ extension RobustnessResult {
                                 sets: sets.map { .init(name: $0.name, root: $0.root, real: $0.realCount, fake: $0.fakeCount) },
                                 rows: rows, warnings: warnings)
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try enc.encode(report)
     }
 

@@ -83,7 +83,9 @@ struct TransformCommand: ParsableCommand {
                 print("\(input) -> \(dest.path) (\(out.width)x\(out.height))")
             } catch {
                 failures += 1
-                FileHandle.standardError.write(Data("error: \(input): \(error)\n".utf8))
+                // Image errors already start with the file's name: print it once.
+                let text = "\(error)", name = PathBytes.display(input)
+                FileHandle.standardError.write(Data("error: \(text.hasPrefix(name) ? text : "\(name): \(text)")\n".utf8))
             }
         }
         if failures > 0 {

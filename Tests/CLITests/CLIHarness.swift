@@ -10,7 +10,9 @@ enum CLI {
     static let shared = root.appendingPathComponent("../shared/data").standardizedFileURL
 
     static func binary() throws -> URL {
-        let u = root.appendingPathComponent(".build/release/cnnspot")
+        // CNNSPOT_BINARY points the tests at another build (e.g. .build/debug/cnnspot while iterating).
+        let u = ProcessInfo.processInfo.environment["CNNSPOT_BINARY"].map { URL(fileURLWithPath: $0) }
+            ?? root.appendingPathComponent(".build/release/cnnspot")
         guard FileManager.default.isExecutableFile(atPath: u.path) else {
             XCTFail("\(u.path) is not built: run `swift build -c release` first (scripts/test.sh does)")
             throw CocoaError(.fileNoSuchFile)

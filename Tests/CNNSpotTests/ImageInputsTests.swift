@@ -32,7 +32,10 @@ final class ImageInputsTests: XCTestCase {
         XCTAssertEqual(images(items), ["a.png", "b.JPG", "other/g.bmp", "sub/c.webp", "sub/d.png", "sub/deep/f.jpeg"].map { root + "/" + $0 })
         let f = failures(items)
         XCTAssertEqual(f.count, 2, "\(f)")   // the broken .png link and the self-loop link
-        XCTAssertTrue(f.allSatisfy { $0.1.contains("broken symbolic link") }, "\(f)")
+        // Each named as itself, and a loop as a loop (issue 13 row 11), not as a broken link.
+        XCTAssertEqual(f.map { ($0.0 as NSString).lastPathComponent }, ["broken.png", "selfloop.png"])
+        XCTAssertTrue(f[0].1.contains("broken symbolic link"), "\(f)")
+        XCTAssertEqual(f[1].1, "symbolic link loop")
         // The extension filter is configurable and case-insensitive.
         XCTAssertEqual(images(ImageInputs(extensions: ["PNG"]).expand([root + "/sub"])), [root + "/sub/d.png"])
     }
@@ -65,7 +68,7 @@ final class ImageInputsTests: XCTestCase {
         XCTAssertEqual(images(items), [root + "/lists/../a.png", root + "/lists/../sub/d.png", root + "/other/g.bmp"])
         let f = failures(items)
         XCTAssertEqual(f.map(\.0), [root + "/lists/missing.png", "@nested.txt"])
-        XCTAssertEqual(failures(ImageInputs().expand(["@" + root + "/nolist.txt"])).map(\.1), ["list file not found"])
+        XCTAssertEqual(failures(ImageInputs().expand(["@" + root + "/nolist.txt"])).map(\.1), ["list file: no such file"])
         XCTAssertTrue(failures(ImageInputs(maxListBytes: 10).expand(["@" + root + "/lists/list.txt"]))[0].1.contains("limit 10"))
     }
 

@@ -10,7 +10,7 @@ extension Trainer {
             for (k, v) in json {
                 if let text = v as? String { m.settings[k] = text; continue }
                 // Numbers, flags and lists as compact JSON text.
-                if let d = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys]) {
+                if let d = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes]) {
                     m.settings[k] = String(String(decoding: d, as: UTF8.self).dropFirst().dropLast())
                 }
             }

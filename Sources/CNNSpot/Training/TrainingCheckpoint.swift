@@ -44,7 +44,7 @@ public enum TrainingCheckpoint {
             }
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         metadata[stateKey] = String(decoding: try encoder.encode(state), as: UTF8.self)
         metadata[optionsKey] = String(decoding: try encoder.encode(options), as: UTF8.self)
         let data = try SafeTensorsWriter.encode(tensors, metadata: metadata)

@@ -51,7 +51,7 @@ public struct TrainingLog {
 
     private func rewrite(_ rows: [EpochRecord]) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var jsonl = ""
         var csv = TrainingLog.csvHeader + "\n"
         for r in rows {

@@ -20,6 +20,7 @@ struct CNNSpotCommand: ParsableCommand {
             SpectrumCommand.self,
             CalibrateCommand.self,
             TrainCommand.self,
+            ServeCommand.self,
         ])
 
     static func main() {

@@ -20,6 +20,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // The HTTP server (`cnnspot serve`, target CNNSpotServer).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
@@ -35,13 +42,26 @@ let package = Package(
         .target(name: "CNNSpotImage", dependencies: ["CImageShims"], swiftSettings: v5),
         .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),
         .target(name: "CNNSpot", dependencies: ["CNNSpotNN", "CNNSpotImage", "CNNSpotCheckpoint"], swiftSettings: v5),
+        .target(name: "CNNSpotServer", dependencies: [
+            "CNNSpot",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ], swiftSettings: v5),
         .executableTarget(name: "cnnspot", dependencies: [
-            "CNNSpot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CNNSpot", "CNNSpotServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
         .testTarget(name: "CNNSpotNNTests", dependencies: ["CNNSpotNN"], swiftSettings: v5),
         .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage", "CNNSpot"], swiftSettings: v5),
         .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotCheckpoint"], swiftSettings: v5),
         .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpot"], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["cnnspot", "CNNSpot"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotServerTests", dependencies: [
+            "CNNSpotServer", "CNNSpot", "cnnspot",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: v5),
     ]
 )

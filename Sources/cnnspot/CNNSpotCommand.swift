@@ -21,6 +21,7 @@ struct CNNSpotCommand: ParsableCommand {
             CalibrateCommand.self,
             TrainCommand.self,
             SynthCommand.self,
+            ServeCommand.self,
         ])
 
     static func main() {

@@ -45,21 +45,23 @@ def bench_input(n, h, w):
 
 def infer(a):
     import onnxruntime as ort
-    path = f"/tmp/cnnspot_bench_{a.arch}.onnx"
-    if not os.path.exists(path):
-        torch.onnx.export(model(a.arch), (torch.from_numpy(bench_input(1, 224, 224)),), path, input_names=["input"],
-                          output_names=["logit"], dynamic_axes={"input": {0: "n", 2: "h", 3: "w"}, "logit": {0: "n"}},
-                          opset_version=17, dynamo=False)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = a.threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
     print(f"# onnxruntime {ort.__version__}, {a.arch}, threads {a.threads}, load {os.getloadavg()}")
     print("case        median ms   min ms   img/s  logit[0]")
     for case in a.cases.split(","):
         n, s = map(int, case.split("x"))
         x = bench_input(n, s, s)
+        # One export per image size: the reference's dynamic padding and flatten are traced
+        # as constants of the export's input size (a 224 export gives wrong logits at 1024).
+        path = f"/tmp/cnnspot_bench_{a.arch}_{s}.onnx"
+        if not os.path.exists(path):
+            torch.onnx.export(model(a.arch), (torch.from_numpy(bench_input(1, s, s)),), path, input_names=["input"],
+                              output_names=["logit"], dynamic_axes={"input": {0: "n"}, "logit": {0: "n"}},
+                              opset_version=17, dynamo=False)
+        sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
         for _ in range(a.warmup):
             y = sess.run(None, {"input": x})[0]
         times = []

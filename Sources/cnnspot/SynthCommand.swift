@@ -95,7 +95,8 @@ struct SynthCommand: ParsableCommand {
                   + parts[1].padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%6d", summary.pairs[key]!))
         }
         let resumed = summary.alreadyDone > 0 ? " (\(summary.alreadyDone) were already done)" : ""
-        print("made \(summary.madeNow) pair(s)\(resumed); wrote \(summary.output)/{train,val}/, MANIFEST.csv, manifest.json")
+        let shown = summary.output.hasSuffix("/") ? String(summary.output.dropLast()) : summary.output
+        print("made \(summary.madeNow) pair(s)\(resumed); wrote \(shown)/{train,val}/, MANIFEST.csv, manifest.json")
         if summary.failures > 0 {
             printError("synth: \(summary.failures) input(s) or patch(es) failed (see above)")
             throw ExitCode(1)

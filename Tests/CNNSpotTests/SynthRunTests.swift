@@ -132,6 +132,9 @@ final class SynthRunTests: XCTestCase {
         try Data("mine".utf8).write(to: out.appendingPathComponent("notes.txt"))
         let o = SynthTestData.options([photos.appendingPathComponent("100007.jpg").path], out: out, families: ["check-box2x"])
         XCTAssertThrowsError(try run(o, [SynthCheckFamily()])) { XCTAssertTrue("\($0)".contains("--resume"), "\($0)") }
+        var stdin = o
+        stdin.inputs = ["-"]
+        XCTAssertThrowsError(try run(stdin, [SynthCheckFamily()])) { XCTAssertTrue("\($0)".contains("@FILE"), "\($0)") }
         XCTAssertThrowsError(try run(o, [SynthCheckFamily()], resume: true)) { XCTAssertTrue("\($0)".contains("manifest.json"), "\($0)") }
         _ = try run(o, [SynthCheckFamily()], force: true)
         XCTAssertEqual(try SynthTestData.manifest(out).count, 6)

@@ -41,6 +41,8 @@ public struct SynthOptions: Codable, Equatable, Sendable {
     public func validate() throws {
         func check(_ ok: Bool, _ message: String) throws { if !ok { throw SynthError.invalidOption(message) } }
         try check(!inputs.isEmpty, "give at least one input (file, folder, glob or @list)")
+        // The recipe names its inputs so --resume can read them again; stdin cannot be re-read.
+        try check(!inputs.contains("-"), "synth does not read paths from standard input (-): write them to a file and give @FILE")
         try check(!families.isEmpty, "give at least one family (--families; --list-families lists them)")
         try check(Set(families).count == families.count, "a family is named twice in --families")
         try check((16...4096).contains(size), "--size must be within 16...4096")

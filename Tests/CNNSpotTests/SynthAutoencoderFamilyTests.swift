@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import CNNSpot
+import CNNSpot
 
 /// `ae-*` families: brief training on real patches, weights file, spectrum traces, determinism.
 final class SynthAutoencoderFamilyTests: XCTestCase {

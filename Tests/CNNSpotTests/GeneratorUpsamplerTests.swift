@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import CNNSpot
+import CNNSpot
 
 /// The generators' inference layers (conv-transpose k4 and k3 with output padding, nearest and
 /// bilinear up-sampling + conv, pixel shuffle, instance norm, batch-statistics norm, ReLU,

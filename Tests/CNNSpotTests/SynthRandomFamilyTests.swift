@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import CNNSpot
+import CNNSpot
 
 /// `random-*` families on real photo patches: spectrum traces, content kept, determinism.
 final class SynthRandomFamilyTests: XCTestCase {
@@ -13,7 +13,7 @@ final class SynthRandomFamilyTests: XCTestCase {
     func testFakesCarryUpsamplingPeaksAndKeepContent() throws {
         let reals = try SynthTestPatches.load(count: 16, size: 128)
         let realPeak = try SynthTestPatches.peakStrength(reals)
-        var noise = SynthRandom(seed: 42)
+        var noise = InitRandom(seed: 42)
         let noisy = reals.map { im in
             RGBImage(width: im.width, height: im.height, pixels: im.pixels.map { UInt8(max(0, min(255, (Double($0) + 4 * noise.normal()).rounded()))) })
         }

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import CNNSpot
+import CNNSpot
 
 /// TAEF2 through our core against PyTorch (scripts/fixtures/make_taef2_fixtures.py: the same
 /// network written from models/taef2/README.md, the .pth loaded with strict=True, float32 CPU),

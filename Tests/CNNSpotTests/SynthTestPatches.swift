@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import CNNSpot
+import CNNSpot
 
 /// Real patches for the synth family tests: the centre `size x size` crop of the first photos of
 /// ../shared/data/photos (alternating BSDS500 and ImageNet), decoded as Pillow does.

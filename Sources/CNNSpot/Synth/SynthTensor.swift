@@ -8,8 +8,8 @@ import CNNSpotNN
 /// - Out: `pixel = floor(clamp(y, 0, 1) * 255 + 0.5)` in Float (round half up; NaN gives 0).
 /// - Sizes a network cannot take (not a multiple of its stride) are padded on the right and
 ///   bottom by repeating the last row/column (`padded(_:multiple:)`), and the output cropped back.
-enum SynthTensor {
-    static func tensor(_ image: RGBImage) -> HostTensor {
+public enum SynthTensor {
+    public static func tensor(_ image: RGBImage) -> HostTensor {
         let (w, h) = (image.width, image.height), plane = w * h
         var data = [Float](repeating: 0, count: 3 * plane)
         image.pixels.withUnsafeBufferPointer { px in
@@ -22,13 +22,13 @@ enum SynthTensor {
 
     /// One value to a pixel: round half up of the clamped value times 255.
     @inline(__always)
-    static func pixel(_ v: Float) -> UInt8 {
+    public static func pixel(_ v: Float) -> UInt8 {
         guard v > 0 else { return 0 }  // also NaN
         return UInt8(min(255, (min(v, 1) * 255 + 0.5).rounded(.down)))
     }
 
     /// The top-left `width x height` of the first image of `t` (`[N, 3, H, W]`) as pixels.
-    static func image(_ t: HostTensor, width: Int, height: Int) throws -> RGBImage {
+    public static func image(_ t: HostTensor, width: Int, height: Int) throws -> RGBImage {
         guard t.shape.count == 4, t.shape[1] == 3, t.shape[2] >= height, t.shape[3] >= width else {
             throw SynthFamilyError.failed(family: "synth", reason: "generator output \(t.shape) for a \(width)x\(height) patch")
         }
@@ -45,7 +45,7 @@ enum SynthTensor {
     }
 
     /// `image` grown to multiples of `m` by repeating its last column and row.
-    static func padded(_ image: RGBImage, multiple m: Int) -> RGBImage {
+    public static func padded(_ image: RGBImage, multiple m: Int) -> RGBImage {
         let w = (image.width + m - 1) / m * m, h = (image.height + m - 1) / m * m
         if w == image.width && h == image.height { return image }
         var out = RGBImage(width: w, height: h)
@@ -60,7 +60,7 @@ enum SynthTensor {
     }
 
     /// PSNR in dB of `b` against `a` over all pixels and channels (infinity when equal).
-    static func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
+    public static func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
         precondition(a.width == b.width && a.height == b.height)
         var se = 0.0
         for i in a.pixels.indices { let d = Double(a.pixels[i]) - Double(b.pixels[i]); se += d * d }

@@ -37,7 +37,8 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-O2"])],
                 // The module maps' `link` lines only autolink into Swift importers; the C shims
                 // call the libraries directly, so link them explicitly.
-                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]),
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
+                                 .linkedLibrary("webpdemux"), .linkedLibrary("gif")]),
         .target(name: "CNNSpotNN", dependencies: ["CDNNL"], swiftSettings: v5),
         .target(name: "CNNSpotImage", dependencies: ["CImageShims"], swiftSettings: v5),
         .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),

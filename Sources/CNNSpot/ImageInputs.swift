@@ -32,8 +32,8 @@ public struct ImageInputs {
     /// folders: those reach the decoder, which sniffs the bytes and either reads them (a PNG
     /// named `.bmp`) or gives an error row naming the format, rather than skipping in silence.
     public static let defaultExtensions: Set<String> = [
-        "png", "jpg", "jpeg", "jpe", "jfif", "webp",
-        "bmp", "dib", "ppm", "pgm", "pbm", "pnm", "ico", "heic", "heif", "avif", "jp2", "j2k", "jxl",
+        "png", "jpg", "jpeg", "jpe", "jfif", "webp", "gif",
+        "bmp", "tif", "tiff", "dib", "ppm", "pgm", "pbm", "pnm", "ico", "heic", "heif", "avif", "jp2", "j2k", "jxl",
         "tga", "psd", "qoi", "pcx", "sgi", "dds", "eps",
     ]
 

@@ -47,7 +47,7 @@ public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible, L
         case .truncated: what = "truncated image"
         case .corrupt: what = "corrupt image"
         case .unsupported: what = "unsupported image"
-        case .unknownFormat: what = "not a JPEG, PNG or WebP image"
+        case .unknownFormat: what = "not a JPEG, PNG, WebP or GIF image"
         case .io: what = "cannot read"
         case .resourceLimit: what = "resource limit exceeded"
         case .invalidArgument: what = "invalid argument"

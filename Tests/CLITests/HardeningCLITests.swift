@@ -72,7 +72,7 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(named.code, 0, named.stderr + named.stdout)
         let row = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(named.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(row["path"] as? String, "d/caf\\xE9.png")
-        XCTAssertEqual(row["logit"] as? Double, Double(rows[1][2]), "same image, same score")
+        XCTAssertEqual(try XCTUnwrap(row["logit"] as? Double), try XCTUnwrap(Double(rows[1][2])), accuracy: 1e-9, "same image, same score")
     }
 
     // Row 6: an unreadable sub-folder gets an error row and exit status 1.

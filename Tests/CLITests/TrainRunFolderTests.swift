@@ -42,8 +42,8 @@ final class TrainRunFolderTests: XCTestCase {
     func testExistingRunFolderNeedsResumeOrOverwrite() throws {
         let first = try train("run", ["--max-steps", "2"])
         XCTAssertEqual(first.code, 0, first.stderr)
-        let epoch1 = dir.appendingPathComponent("ck/run/epoch_1.safetensors").path
-        XCTAssertTrue(FileManager.default.fileExists(atPath: epoch1), "the first run ends an epoch")
+        let epoch0 = dir.appendingPathComponent("ck/run/epoch_0.safetensors").path
+        XCTAssertTrue(FileManager.default.fileExists(atPath: epoch0), "the first run ends an epoch")
         let before = try Data(contentsOf: dir.appendingPathComponent("ck/run/latest.safetensors"))
 
         let again = try train("run", ["--max-steps", "1"])
@@ -54,7 +54,7 @@ final class TrainRunFolderTests: XCTestCase {
 
         let replaced = try train("run", ["--max-steps", "1", "--overwrite"])
         XCTAssertEqual(replaced.code, 0, replaced.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: epoch1), "the old run's epoch file is gone, not mixed in")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: epoch0), "the old run's epoch file is gone, not mixed in")
         XCTAssertEqual(try latest("run").state.step, 1)
     }
 

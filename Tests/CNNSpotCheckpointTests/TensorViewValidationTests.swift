@@ -46,6 +46,15 @@ final class TensorViewValidationTests: XCTestCase {
         XCTAssertEqual(try one.floatValues(), [0])
     }
 
+    func testEmptyViewWithOffsetPastItsStorageMaterialisesNothing() throws {
+        // Found by fuzz-tensor-view (input 0a 01 00 00 00 fb 88 ff): shape [0], stride 3,
+        // offset 7 over an empty storage passed validation and then trapped slicing the bytes.
+        let storage = TensorStorage(key: "0", declaredByteCount: 0, bytes: Data())
+        let t = CheckpointTensor(dtype: .float32, shape: [0], strides: [3], storageOffset: 7, storage: storage)
+        XCTAssertEqual(try t.contiguousBytes().count, 0)
+        XCTAssertEqual(try t.floatValues(), [])
+    }
+
     func testTorchScriptEmptyAndDuplicateRecordsHaveClearErrors() throws {
         let ts = try XCTUnwrap(loadError("torchscript.pt"))
         XCTAssertTrue(ts.contains("TorchScript"), ts)

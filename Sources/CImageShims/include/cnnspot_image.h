@@ -98,6 +98,23 @@ int cnnspot_webp_read_info(const uint8_t *data, size_t size, cnnspot_webp_info *
 int cnnspot_webp_decode_rgba(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity,
                              char *msg);
 
+/* First frame of an animated WebP through WebPAnimDecoder (webp_anim_decode.c): the canvas
+   (info.width x info.height) as RGBA, 4 bytes/pixel. */
+int cnnspot_webp_decode_first_frame_rgba(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity,
+                                         char *msg);
+
+/* ---- GIF, first frame (gif_decode.c) ---- */
+typedef struct {
+    int32_t width, height;   /* the canvas: logical screen grown to hold the first frame */
+    int32_t has_palette;     /* 0: no colour table, Pillow's mode "L" */
+    int32_t transparency;    /* the first frame's transparency index, or -1 */
+} cnnspot_gif_info;
+
+int cnnspot_gif_read_info(const uint8_t *data, size_t size, cnnspot_gif_info *info, char *msg);
+
+/* The first frame on its canvas as RGB (Pillow's open().convert('RGB')), 3 bytes/pixel. */
+int cnnspot_gif_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity, char *msg);
+
 void cnnspot_free(void *p);
 
 #endif

@@ -5,7 +5,8 @@ extension CheckpointTensor {
     /// Contiguous tensors are a slice copy; views are gathered element by element.
     public func contiguousBytes() throws -> Data {
         try validate(key: storage.key)
-        guard let bytes = storage.bytes else { return Data() }
+        // An empty view may carry any offset (validate does not bound it): nothing to read.
+        guard let bytes = storage.bytes, count > 0 else { return Data() }
         let size = dtype.byteSize
         let start = bytes.startIndex + storageByteOffset + storageOffset * size
         if isContiguous {

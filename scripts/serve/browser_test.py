@@ -8,7 +8,7 @@ spectrum with the keyboard, checks an API error is shown in plain words, and sav
 
 Setup (once):
     apt-get install -y chromium chromium-driver
-    python3 -m venv /work/venv-serve && /work/venv-serve/bin/pip install selenium==<pinned below>
+    python3 -m venv /work/venv-serve && /work/venv-serve/bin/pip install selenium==4.51.0
 Run (a server already listening):
     cnnspot serve -m MODEL --port 8099 &
     /work/venv-serve/bin/python scripts/serve/browser_test.py --url http://127.0.0.1:8099 --screenshot docs/serve.png
@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-SELENIUM_VERSION = "4."  # asserted prefix; the exact version is printed
+SELENIUM_VERSION = "4.51.0"  # the version this script was run with
 
 
 def api_detect(url, paths):
@@ -52,7 +52,7 @@ def main():
     ap.add_argument("--examples", default=os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
     ap.add_argument("--screenshot", default="docs/serve.png")
     args = ap.parse_args()
-    assert selenium.__version__.startswith(SELENIUM_VERSION), selenium.__version__
+    assert selenium.__version__ == SELENIUM_VERSION, selenium.__version__
     print(f"selenium {selenium.__version__}")
     files = [os.path.abspath(os.path.join(args.examples, n)) for n in ("real.png", "fake.png")]
     failures = []

@@ -32,7 +32,8 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try APIError(.internalServerError, "internal", "internal error").response(from: request, context: context)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let route = context.endpointPath ?? "unmatched"
+        // Hummingbird names an unmatched request's endpoint "NotFound"; ours is "unmatched".
+        let route = response.status == .notFound && (context.endpointPath ?? "NotFound") == "NotFound" ? "unmatched" : (context.endpointPath ?? "unmatched")
         response.headers[.init("X-Request-Id")!] = context.id
         metrics.request(route: route, status: response.status.code, seconds: seconds)
         var meta: Logger.Metadata = [

@@ -93,8 +93,7 @@ public final class BatchScheduler: @unchecked Sendable {
     /// Returns admitted slots that will not be scored (their image failed to decode).
     public func release(_ count: Int) {
         guard count > 0 else { return }
-        condition.lock(); admitted -= count; let d = admitted; condition.unlock()
-        onDepth?(d)
+        condition.lock(); admitted -= count; onDepth?(admitted); condition.unlock()
     }
 
     /// Scores one admitted image (>= 32 x 32), waiting for a batch; `deadline` is a
@@ -131,10 +130,9 @@ public final class BatchScheduler: @unchecked Sendable {
             if !expired.isEmpty {
                 queue.removeAll { $0.deadline <= now }
                 admitted -= expired.count
-                let d = admitted
+                onDepth?(admitted)
                 condition.unlock()
                 expired.forEach { $0.resume(.failure(Failure.timeout)) }
-                onDepth?(d)
                 condition.lock()
                 continue
             }
@@ -153,32 +151,37 @@ public final class BatchScheduler: @unchecked Sendable {
             let batch = members.map { queue[$0] }
             queue = queue.indices.filter { !chosen.contains($0) }.map { queue[$0] }
             condition.unlock()
-            run(batch)
+            let answer = run(batch)
             condition.lock()
             admitted -= batch.count
-            let d = admitted
+            // Recorded under the lock so the gauge sees the changes in order, and before the
+            // answers go out so a client never sees its own finished image still counted.
+            onDepth?(admitted)
             condition.unlock()
-            onDepth?(d)
+            answer()
             condition.lock()
         }
         thread = nil
         condition.unlock()
     }
 
-    private func run(_ batch: [Job]) {
+    /// Runs the batch; returns the closure that answers its jobs.
+    private func run(_ batch: [Job]) -> () -> Void {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = Result { try model.logits(batch.map(\.image)) }
         let end = DispatchTime.now().uptimeNanoseconds
         let inferMs = Double(end - start) / 1e6
         onBatch?(batch.count, Double(end - start) / 1e9)
-        switch result {
-        case .success(let logits):
-            for (job, z) in zip(batch, logits) {
-                job.resume(.success(Scored(logit: z, queueMilliseconds: Double(start - job.enqueued) / 1e6,
-                                           inferMilliseconds: inferMs, batchSize: batch.count)))
+        return {
+            switch result {
+            case .success(let logits):
+                for (job, z) in zip(batch, logits) {
+                    job.resume(.success(Scored(logit: z, queueMilliseconds: Double(start - job.enqueued) / 1e6,
+                                               inferMilliseconds: inferMs, batchSize: batch.count)))
+                }
+            case .failure(let error):
+                batch.forEach { $0.resume(.failure(error)) }
             }
-        case .failure(let error):
-            batch.forEach { $0.resume(.failure(error)) }
         }
     }
 }

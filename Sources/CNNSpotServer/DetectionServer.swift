@@ -23,6 +23,12 @@ public struct DetectionServer: Sendable {
         self.logger = logger
     }
 
+    /// Every route, as documented in docs/openapi.yaml (a test holds the two together).
+    public static let routes: [(method: String, path: String)] = [
+        ("GET", "/"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
+        ("GET", "/v1/models"), ("POST", "/v1/detect"), ("POST", "/v1/spectrum"),
+    ]
+
     /// The router with every route and middleware (used by `run` and by the router tests).
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)

@@ -228,6 +228,15 @@ public final class DetectionService: @unchecked Sendable {
                 case name, sha256, architecture, format, threshold, card, metadata
                 case uncertainLow = "uncertain_low", uncertainHigh = "uncertain_high"
             }
+            // No band is written as null, as in `/v1/detect` answers.
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(name, forKey: .name); try c.encode(sha256, forKey: .sha256)
+                try c.encode(architecture, forKey: .architecture); try c.encode(format, forKey: .format)
+                try c.encode(threshold, forKey: .threshold)
+                try c.encode(uncertainLow, forKey: .uncertainLow); try c.encode(uncertainHigh, forKey: .uncertainHigh)
+                try c.encode(card, forKey: .card); try c.encode(metadata, forKey: .metadata)
+            }
         }
         var models: [Entry]
         var limits: [String: Double]

@@ -38,7 +38,7 @@ final class RouterDetectTests: XCTestCase {
                 XCTAssertTrue(a["error"] is NSNull)
                 let model = try XCTUnwrap(a["model"] as? [String: Any])
                 XCTAssertEqual(model["architecture"] as? String, "resnet18")
-                XCTAssertEqual(model["sha256"] as? String, try RunManifest.fileSHA256(try ServerTest.modelPath()))
+                XCTAssertEqual(model["sha256"] as? String, try ServerTest.sha256sum(try ServerTest.modelPath()))
                 let t = try XCTUnwrap(a["timing_ms"] as? [String: Any])
                 for k in ["decode", "queue", "infer"] { XCTAssertGreaterThanOrEqual(t[k] as? Double ?? -1, 0, k) }
             }

@@ -113,8 +113,10 @@ final class RouterLimitTests: XCTestCase {
             slowSource.finish()
         }
         let start = ContinuousClock.now
+        let slowCharge = BodyReader.Charge(budget)
+        defer { slowCharge.release() }
         do {
-            _ = try await reader.collect(slowBody, charge: BodyReader.Charge(budget))
+            _ = try await reader.collect(slowBody, charge: slowCharge)
             XCTFail("a stalled body must not be accepted")
         } catch let e as APIError {
             XCTAssertEqual(e.status, .requestTimeout)
@@ -123,6 +125,8 @@ final class RouterLimitTests: XCTestCase {
         let waited = ContinuousClock.now - start
         XCTAssertLessThan(waited, .seconds(3), "cut off near the 200 ms upload timeout, not after the stall")
         feeder.cancel()
+        slowCharge.release()
+        XCTAssertEqual(budget.inUse, 0)
         // A body with no Content-Length that streams past the limit: 413 at the chunk that crosses it.
         let (bigBody, bigSource) = RequestBody.makeStream()
         let sent = Task {

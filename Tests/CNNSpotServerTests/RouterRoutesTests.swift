@@ -22,7 +22,7 @@ final class RouterRoutesTests: XCTestCase {
             try await client.execute(uri: "/v1/models", method: .get) { r in
                 XCTAssertEqual(r.status, .ok)
                 let m = try XCTUnwrap((try ServerTest.json(r)["models"] as? [[String: Any]])?.first)
-                XCTAssertEqual(m["sha256"] as? String, try RunManifest.fileSHA256(try ServerTest.modelPath()))
+                XCTAssertEqual(m["sha256"] as? String, try ServerTest.sha256sum(try ServerTest.modelPath()))
                 XCTAssertEqual(m["architecture"] as? String, "resnet18")
                 XCTAssertEqual(m["threshold"] as? Double, 0.5)
                 XCTAssertTrue(m["uncertain_low"] is NSNull)

@@ -39,10 +39,34 @@ enum ServerTest {
                         threshold: Double = 0.5, start: Bool = true) throws -> DetectionService {
         var c = ServerConfiguration()
         configure(&c)
-        let model = try ScoringModel.load(path: try modelPath(extra: extra, threshold: threshold))
+        let model = try scoringModel(try modelPath(extra: extra, threshold: threshold))
         let s = DetectionService(model: model, configuration: c)
         if start { try s.start() }
         return s
+    }
+
+    private static var loaded: [String: ScoringModel] = [:]
+
+    /// One `ScoringModel` per file, shared by the tests (loading hashes the file, slow in debug).
+    static func scoringModel(_ path: String) throws -> ScoringModel {
+        lock.lock(); defer { lock.unlock() }
+        if let m = loaded[path] { return m }
+        let m = try ScoringModel.load(path: path)
+        loaded[path] = m
+        return m
+    }
+
+    /// The file's SHA-256 from coreutils' `sha256sum` (an independent reference).
+    static func sha256sum(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 
     static func app(_ service: DetectionService) -> some ApplicationProtocol {
@@ -53,9 +77,20 @@ enum ServerTest {
 
     static func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
 
+    private static var reference: Detector?
+    static func referenceDetector() throws -> Detector {
+        lock.lock(); defer { lock.unlock() }
+        if let d = reference { return d }
+        lock.unlock()
+        let d = try Detector.load(path: try modelPath())
+        lock.lock()
+        reference = d
+        return d
+    }
+
     /// The library's logit for one image file, batch 1, computed without the server.
     static func libraryLogit(_ path: String, crop: Int? = nil) throws -> Double {
-        let detector = try Detector.load(path: try modelPath())
+        let detector = try referenceDetector()
         let image = try TestTimePreprocessing(crop: crop).apply(try ImageDecoder.decode(path: path).image)
         let x = HostTensor(shape: [1, 3, image.height, image.width], data: TensorNormalization.imageNet.chw(image))
         return Double(try detector.network.logits(x)[0])

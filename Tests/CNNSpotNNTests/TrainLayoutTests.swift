@@ -10,19 +10,33 @@ final class TrainLayoutTests: XCTestCase {
         var results: [(HostTensor, Float, HostTensor, HostTensor)] = []
         let saved = Conv2d.preferBlockedLayouts
         defer { Conv2d.preferBlockedLayouts = saved }
+        let gradKey = "layer1.0.conv2.weight"
         for blocked in [true, false] {
             Conv2d.preferBlockedLayouts = blocked
             let model = try TrainableResNet(ResNetSpec(.resnet18))
             try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
             let eval = try model.forward(x, mode: .eval)
             let (loss, _) = try model.trainingStep(x, labels: labels)
-            results.append((eval, loss, try XCTUnwrap(model.gradient("layer2.0.conv1.weight")), try XCTUnwrap(model.stateDict()["layer3.1.bn2.running_var"])))
+            results.append((eval, loss, try XCTUnwrap(model.gradient(gradKey)), try XCTUnwrap(model.stateDict()["layer3.1.bn2.running_var"])))
         }
         assertTrainClose(results[0].0, results[1].0, atol: 1e-5, rtol: 1e-5, "eval logits blocked vs row-major")
         XCTAssertEqual(results[0].1, results[1].1, accuracy: 1e-5)
-        // ResNet-18 backward is well conditioned (see TrainModelTests): 1e-4 of the largest gradient.
-        let scale = results[1].2.data.map { abs($0) }.max()!
-        assertTrainClose(results[0].2, results[1].2, atol: 1e-4 * scale, rtol: 1e-4, "layer2.0.conv1 grad blocked vs row-major")
+        // The two paths sum in different orders, and this batch's backward is not well
+        // conditioned (PyTorch's own float32 gradient is ~3e-3 off float64 here): so each path is
+        // held to PyTorch's float64 gradient within 3x PyTorch float32's own deviation, plus 1e-5.
+        let r64 = try TrainFixture.load("resnet18_step", "grad64." + gradKey), r32 = try TrainFixture.load("resnet18_step", "grad32." + gradKey)
+        func relL2(_ a: HostTensor, _ b: HostTensor) -> Double {
+            var num = 0.0, den = 0.0
+            for i in 0..<a.count { let d = Double(a.data[i]) - Double(b.data[i]); num += d * d; den += Double(b.data[i]) * Double(b.data[i]) }
+            return (num / max(den, 1e-300)).squareRoot()
+        }
+        let bound = 3 * relL2(r32, r64) + 1e-5
+        for (name, g) in [("blocked", results[0].2), ("row-major", results[1].2)] {
+            XCTAssertEqual(g.shape, r64.shape)
+            let e = relL2(g, r64)
+            print("[nn-train] \(gradKey) grad, \(name): rel L2 vs torch float64 \(e) (bound \(bound))")
+            XCTAssertLessThanOrEqual(e, bound, "\(gradKey) grad, \(name) layouts")
+        }
         assertTrainClose(results[0].3, results[1].3, atol: 1e-5, rtol: 1e-5, "layer3.1.bn2.running_var blocked vs row-major")
     }
 

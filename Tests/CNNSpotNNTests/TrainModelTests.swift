@@ -25,10 +25,11 @@ final class TrainModelTests: XCTestCase {
             XCTAssertEqual(g.shape, r64.shape, key)
             let e = relL2(g, r64), e32 = relL2(r32, r64)
             print("[nn-train] resnet18 grad \(key): rel L2 vs torch float64 \(e) (torch float32 \(e32))")
-            // As for ResNet-50: within 3x PyTorch float32's own deviation, plus 1e-5; and, as this
-            // smaller network is well conditioned for us (observed ~3e-6), within 1e-4 absolutely.
+            // As for ResNet-50: within 3x PyTorch float32's own deviation from float64, plus 1e-5.
+            // (An absolute 1e-4 bound used to sit here; with the InitRandom-era fixtures PyTorch's
+            // own float32 gradients are 2-3e-3 off float64 on conv1 and layer1, so the backward
+            // of this batch is not that well conditioned and the bound was not a fair one.)
             XCTAssertLessThanOrEqual(e, 3 * e32 + 1e-5, key)
-            XCTAssertLessThanOrEqual(e, 1e-4, key)
         }
     }
 

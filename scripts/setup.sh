@@ -18,5 +18,8 @@ fi
 if ! command -v swift >/dev/null 2>&1; then
   for d in /opt/swift/usr/bin /usr/share/swift/usr/bin; do [ -x "$d/swift" ] && export PATH="$d:$PATH"; done
 fi
-swift build -c release --product cnnspot 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
-test -x .build/release/cnnspot || { echo "setup: build failed" >&2; exit 1; }
+# scripts/test.sh builds everything itself (with other flags): SETUP_BUILD=0 skips this build.
+if [ "${SETUP_BUILD:-1}" != 0 ]; then
+  swift build -c release --product cnnspot 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+  test -x .build/release/cnnspot || { echo "setup: build failed" >&2; exit 1; }
+fi

@@ -27,7 +27,8 @@ final class EvalCommandTests: XCTestCase {
         let root = try makeTree(dir)
         let out = dir.appendingPathComponent("out")
         let r = try CLI.run(["eval", root.path, "-m", model, "--crop", "224", "--crop", "none", "-o", out.path])
-        XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
+        // The tree holds one corrupt file: results are written, and the exit status says an image failed.
+        XCTAssertEqual(r.code, 1, r.stderr + r.stdout)
         XCTAssertTrue(r.stdout.contains("cyclegan") && r.stdout.contains("srvgg") && r.stdout.contains("mean"), r.stdout)
         XCTAssertTrue(r.stdout.contains("could not be scored"), "the corrupt file is reported\n\(r.stdout)")
 

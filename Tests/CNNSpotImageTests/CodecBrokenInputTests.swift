@@ -28,8 +28,7 @@ final class CodecBrokenInputTests: XCTestCase {
                 XCTAssertEqual(d.image.height, c.height, c.file)
                 XCTAssertEqual(CodecSHA256.hex(d.image.pixels), c.sha256, "\(c.file): Pillow accepts it; pixels must match")
             case ("ok", .failure(let e as ImageError)) where c.expect_reason != "ok":
-                // Documented deviations: what Pillow reads but we deliberately do not (GIF,
-                // animated WebP).
+                // A documented deviation: what Pillow reads but we deliberately do not.
                 XCTAssertEqual(e.reason, reason(c.expect_reason), "\(c.file): \(e)")
                 XCTAssertEqual(e.file, path)
             case ("error", .failure(let e as ImageError)):

@@ -4,11 +4,17 @@ extension CheckpointTensor {
     /// Checks the tensor as a view before anything is allocated for it, with overflow-checked
     /// arithmetic: the element count from the shape, every element the strides and offset
     /// address inside its storage's bytes, and the bytes it materialises (`count * byteSize`,
-    /// what `contiguousBytes()` allocates) no more than its storage holds. The last rule bounds
+    /// what `contiguousBytes()` allocates) no more than its storage holds, or `maxRepeatedViewBytes`. The last rule bounds
     /// views that address storage elements more than once (a stride of 0 from `expand`,
     /// overlapping strides): a 4-byte storage viewed as 2^30 elements would otherwise pass the
     /// bounds check and ask for 4 GiB. Views PyTorch saves from ordinary tensors (slices,
     /// transposes, `narrow`) address each element once and always pass. `key` names the tensor.
+    /// Bytes a view that addresses storage elements more than once (an `expand`, overlapping
+    /// `as_strided`) may still materialise: such views do occur in real files (small expands,
+    /// weights saved as overlapping views of one storage), and up to 16 MiB they cost nothing
+    /// a checkpoint's own size could not; past it they are refused before any allocation.
+    public static let maxRepeatedViewBytes = 16 << 20
+
     public func validate(key: String) throws {
         guard shape.count == strides.count else {
             throw CheckpointError.badTensor(key: key, reason: "shape \(shape) and strides \(strides) differ in rank")
@@ -39,7 +45,7 @@ extension CheckpointTensor {
                 "shape \(shape), strides \(strides), offset \(storageOffset) reach past its storage '\(storage.key)' of \(bytes.count) bytes")
         }
         let (materialised, o6) = n.multipliedReportingOverflow(by: dtype.byteSize)
-        guard !o6, materialised <= bytes.count - storageByteOffset else {
+        guard !o6, materialised <= max(bytes.count - storageByteOffset, Self.maxRepeatedViewBytes) else {
             let what = strides.contains(0) ? "a stride of 0 (an expanded view)" : "overlapping strides"
             throw CheckpointError.badTensor(key: key, reason:
                 "shape \(shape) with strides \(strides) repeats elements through \(what): it would materialise "

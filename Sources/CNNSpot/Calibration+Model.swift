@@ -5,10 +5,12 @@ extension Calibration {
     /// `output` as safetensors with `threshold` in its metadata (`CNNSpotMetadata.threshold`) and
     /// `calibration` (JSON) describing the fit. A `.pth` is converted as `cnnspot convert` does
     /// (the model state dict, `module.` stripped, float32, fresh CNNSpot metadata); a
-    /// safetensors file keeps its tensors' dtypes and its metadata apart from those two keys.
+    /// safetensors file keeps its tensors' dtypes and its metadata apart from those two keys and
+    /// the uncertain band (`uncertain_low`, `uncertain_high`: written from `band`, or removed).
     /// Returns the metadata written.
     @discardableResult
     public static func writeModel(from input: String, to output: String, threshold: Double,
+                                  band: ClosedRange<Double>? = nil,
                                   calibration: [String: Any]) throws -> [String: String] {
         guard threshold > 0, threshold < 1 else {
             throw CalibrationError.notEnoughData("threshold \(threshold) is not a probability in (0, 1)")
@@ -27,6 +29,9 @@ extension Calibration {
         }
         // Swift prints the shortest decimal that parses back to the same Double.
         metadata[CNNSpotMetadata.threshold] = "\(threshold)"
+        // A band from an earlier calibration would not fit the new threshold: replaced or removed.
+        metadata[Verdict.uncertainLowKey] = band.map { "\($0.lowerBound)" }
+        metadata[Verdict.uncertainHighKey] = band.map { "\($0.upperBound)" }
         if let data = try? JSONSerialization.data(withJSONObject: calibration, options: [.sortedKeys, .withoutEscapingSlashes]) {
             metadata["calibration"] = String(decoding: data, as: UTF8.self)
         }

@@ -90,4 +90,26 @@ public enum Calibration {
                                  before: Metrics.counts(data, threshold: previousThreshold), after: after,
                                  operatingPoint: point, note: note)
     }
+
+    /// The uncertain band around `threshold` for an error `rate` on `data`: its upper end is the
+    /// lowest threshold whose false-positive rate is at most `rate` (above it, at most that share
+    /// of the reals), its lower end the highest threshold at or below which at most `rate` of
+    /// the fakes fall. Each end is widened to include `threshold`, so the band always holds it,
+    /// and kept inside (0, 1). Scores `> high` are fake, `<= low` real (`Verdict.Rule`).
+    public static func uncertainBand(_ data: LabeledScores, threshold: Double, rate: Double) throws -> ClosedRange<Double> {
+        guard data.hasBothClasses else {
+            throw CalibrationError.notEnoughData("the band needs real and fake images (got \(data.realCount) real, \(data.fakeCount) fake)")
+        }
+        guard rate >= 0, rate < 1 else { throw CalibrationError.notEnoughData("band rate \(rate) is not in [0, 1)") }
+        let high = try Metrics.operatingPoint(data, maxFalsePositiveRate: rate).threshold
+        let fakes = zip(data.scores, data.labels).filter { $0.1 == 1 }.map(\.0).sorted()
+        let allowed = Int((rate * Double(fakes.count)).rounded(.down))
+        // Fakes strictly below fakes[allowed] are at most `allowed`.
+        let low = fakes[min(allowed, fakes.count - 1)].nextDown
+        let lowest = Double.leastNonzeroMagnitude, highest = (1.0).nextDown
+        let l = min(max(min(low, threshold), lowest), highest)
+        let h = min(max(max(high, threshold), lowest), highest)
+        return l...max(l, h)
+    }
 }
+

@@ -6,6 +6,9 @@ public struct DetectionRecord: Sendable, Equatable {
     public var logit: Double?
     /// `"fake"` when `probability > threshold` (the reference's `y_pred > 0.5`), else `"real"`.
     public var label: String?
+    /// `real`, `fake` or `uncertain` from the model's rule (`Verdict.Rule`: its threshold, and
+    /// its uncertain band when it has one).
+    public var verdict: String?
     public var width: Int?
     public var height: Int?
     /// Format sniffed from the file's bytes: `png`, `jpeg`, `webp`.
@@ -14,8 +17,10 @@ public struct DetectionRecord: Sendable, Equatable {
     public var error: String?
 
     public init(path: String, probability: Double? = nil, logit: Double? = nil, label: String? = nil,
+                verdict: String? = nil,
                 width: Int? = nil, height: Int? = nil, format: String? = nil, error: String? = nil) {
         self.path = path; self.probability = probability; self.logit = logit; self.label = label
+        self.verdict = verdict
         self.width = width; self.height = height; self.format = format; self.error = error
     }
 

@@ -20,7 +20,9 @@ public final class DetectionRunner {
     }
 
     public let model: LogitModel
-    public let threshold: Double
+    /// The verdict rule; `label` is `fake` when the probability is above `rule.threshold`.
+    public let rule: Verdict.Rule
+    public var threshold: Double { rule.threshold }
     public let normalization: TensorNormalization
     public var batchSize = 16
     /// Pixels one batch may hold (default: 16 images of 256x256). Large images get smaller
@@ -41,10 +43,16 @@ public final class DetectionRunner {
     private let load: (String) throws -> Loaded
 
     /// `normalization` nil: the model's own (`LogitModel.inputNormalization`), else ImageNet's.
-    public init(model: LogitModel, threshold: Double, normalization: TensorNormalization? = nil,
+    public convenience init(model: LogitModel, threshold: Double, normalization: TensorNormalization? = nil,
+                            load: @escaping (String) throws -> Loaded) {
+        self.init(model: model, rule: Verdict.Rule(threshold: threshold), normalization: normalization, load: load)
+    }
+
+    /// `rule` gives each record's `verdict` (real, fake, or uncertain inside its band).
+    public init(model: LogitModel, rule: Verdict.Rule, normalization: TensorNormalization? = nil,
                 load: @escaping (String) throws -> Loaded) {
         self.model = model
-        self.threshold = threshold
+        self.rule = rule
         self.normalization = normalization ?? model.inputNormalization ?? .imageNet
         self.load = load
     }
@@ -142,7 +150,8 @@ public final class DetectionRunner {
                 let p = sigmoid(z)
                 records[n].logit = z
                 records[n].probability = p
-                records[n].label = p > threshold ? "fake" : "real"
+                records[n].label = p > rule.threshold ? "fake" : "real"
+                records[n].verdict = rule.verdict(p).rawValue
             }
         } catch InferenceError.exceedsMemoryLimit(_, let bytes, let limit) {
             if batch.count > 1 { return batch.flatMap { score([$0]) } }

@@ -8,6 +8,9 @@ public final class Detector {
     public let modelPath: String
     /// The checkpoint's calibrated threshold (safetensors metadata `threshold`), or 0.5.
     public let threshold: Double
+    /// The decision rule of the verdict column: `threshold` and the optional uncertain band
+    /// (metadata `uncertain_low` / `uncertain_high`; `Verdict.Rule`).
+    public let rule: Verdict.Rule
     public let metadata: [String: String]
     public let format: String
     /// `ToTensor` + `Normalize` the network expects (its description's mean/std).
@@ -27,6 +30,8 @@ public final class Detector {
         self.threshold = threshold
         self.metadata = metadata
         self.format = format
+        self.rule = (try? Verdict.Rule(metadata: metadata)).map { Verdict.Rule(threshold: threshold, band: $0.band) }
+            ?? Verdict.Rule(threshold: threshold)
     }
 
     /// Loads a `.pth` (zip or legacy PyTorch format, CNNDetection's `{'model': ...}` or a bare
@@ -49,6 +54,9 @@ public final class Detector {
                 throw ModelLoadError(file: path, problems: ["metadata threshold '\(t)' is not a probability in (0, 1)"])
             }
             threshold = v
+        }
+        do { _ = try Verdict.Rule(metadata: checkpoint.metadata) } catch {
+            throw ModelLoadError(file: path, problems: ["\(error)"])
         }
         return Detector(network: network, modelPath: path, threshold: threshold,
                         metadata: checkpoint.metadata, format: checkpoint.format.rawValue)
@@ -82,10 +90,11 @@ public final class Detector {
         return (spec, dict)
     }
 
-    /// A runner scoring files with this detector.
+    /// A runner scoring files with this detector. An explicit `threshold` replaces the model's
+    /// rule by a plain two-way decision (no uncertain band).
     public func runner(preprocessing: TestTimePreprocessing, threshold: Double? = nil,
                        decodeOptions: DecodeOptions = .default) -> DetectionRunner {
-        DetectionRunner(model: network, threshold: threshold ?? self.threshold) { path in
+        DetectionRunner(model: network, rule: threshold.map { rule.overridingThreshold($0) } ?? rule) { path in
             let decoded = try ImageDecoder.decode(path: path, options: decodeOptions)
             return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue,
                          fileWidth: decoded.image.width, fileHeight: decoded.image.height)

@@ -8,7 +8,7 @@ public final class RecordWriter {
 
     static let tableWidths = [-11, -6, 9, -6, 0]
 
-    public static let columns = ["path", "probability", "logit", "label", "width", "height", "format", "error"]
+    public static let columns = ["path", "probability", "logit", "label", "verdict", "width", "height", "format", "error"]
 
     private let format: Format
     private let sink: (String) -> Void
@@ -30,7 +30,7 @@ public final class RecordWriter {
             wroteHeader = true
             switch format {
             case .csv: sink(Self.columns.joined(separator: ",") + "\n")
-            case .table: sink(TextTable.row(["probability", "label", "size", "format", "path"], Self.tableWidths) + "\n")
+            case .table: sink(TextTable.row(["probability", "verdict", "size", "format", "path"], Self.tableWidths) + "\n")
             case .jsonl: break
             }
         }
@@ -42,7 +42,7 @@ public final class RecordWriter {
     }
 
     func csvRow(_ r: DetectionRecord) -> String {
-        [csvField(r.path), r.probability.map(Self.number) ?? "", r.logit.map(Self.number) ?? "", r.label ?? "",
+        [csvField(r.path), r.probability.map(Self.number) ?? "", r.logit.map(Self.number) ?? "", r.label ?? "", r.verdict ?? "",
          r.width.map(String.init) ?? "", r.height.map(String.init) ?? "", r.format ?? "", csvField(r.error ?? "")]
             .joined(separator: ",")
     }
@@ -52,6 +52,7 @@ public final class RecordWriter {
         parts.append("\"probability\":" + (r.probability.map(Self.number) ?? "null"))
         parts.append("\"logit\":" + (r.logit.map(Self.number) ?? "null"))
         parts.append("\"label\":" + (r.label.map(JSONText.quoted) ?? "null"))
+        parts.append("\"verdict\":" + (r.verdict.map(JSONText.quoted) ?? "null"))
         parts.append("\"width\":" + (r.width.map(String.init) ?? "null"))
         parts.append("\"height\":" + (r.height.map(String.init) ?? "null"))
         parts.append("\"format\":" + (r.format.map(JSONText.quoted) ?? "null"))
@@ -85,7 +86,7 @@ public final class RecordWriter {
             return TextTable.row(["-", "ERROR", size, r.format ?? "-", message], Self.tableWidths)
         }
         let p = r.probability.map { String(format: "%.6f", $0) } ?? "n/a"
-        return TextTable.row([p, r.label ?? "-", size, r.format ?? "-", r.path], Self.tableWidths)
+        return TextTable.row([p, r.verdict ?? r.label ?? "-", size, r.format ?? "-", r.path], Self.tableWidths)
     }
 
     /// Shortest round-trippable decimal, so CSV/JSON keep full precision.

@@ -4,10 +4,11 @@ import Foundation
 /// inside the model's optional band.
 ///
 /// The rule comes from the model's metadata (safetensors `__metadata__`):
-/// - `threshold` (exists today; 0.5 when absent): without a band, `p >= threshold` is fake,
-///   otherwise real;
+/// - `threshold` (0.5 when absent): without a band, `p > threshold` is fake, otherwise real:
+///   the convention of the reference (`y_pred > 0.5`), of the `label` column and of
+///   `cnnspot calibrate`, whose thresholds are scores of the calibration set;
 /// - optional `uncertain_low` and `uncertain_high` (probabilities, both or neither,
-///   `0 < low <= high < 1`): `p >= uncertain_high` is fake, `p < uncertain_low` is real, anything
+///   `0 < low <= high < 1`): `p > uncertain_high` is fake, `p <= uncertain_low` is real, anything
 ///   between is uncertain. The band replaces the threshold for the verdict; the threshold is
 ///   still reported beside it.
 public enum Verdict: String, Sendable, Codable, CaseIterable {
@@ -55,11 +56,11 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
         /// The verdict for probability `p` (the sigmoid of the logit).
         public func verdict(_ p: Double) -> Verdict {
             if let band {
-                if p >= band.upperBound { return .fake }
-                if p < band.lowerBound { return .real }
+                if p > band.upperBound { return .fake }
+                if p <= band.lowerBound { return .real }
                 return .uncertain
             }
-            return p >= threshold ? .fake : .real
+            return p > threshold ? .fake : .real
         }
 
         /// The same rule with the threshold overridden and no band (a caller's explicit

@@ -29,8 +29,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "best-balanced, or fpr:RATE (e.g. fpr:0.05).")
     var target = "best-balanced"
 
+    @Option(help: ArgumentHelp("Also store an uncertain band around the threshold: from the lowest threshold at or below which at most RATE of the fakes fall, to the lowest above which at most RATE of the reals fall (detect's verdict is 'uncertain' inside it).", valueName: "rate"))
+    var uncertain: Double?
+
     func validate() throws {
         do { _ = try CalibrationTarget(parsing: target) } catch { throw ValidationError("\(error)") }
+        if let u = uncertain, !(u >= 0 && u < 1) { throw ValidationError("--uncertain must be in [0, 1)") }
     }
 
     func outputPath(model: String) -> String {
@@ -60,18 +64,23 @@ struct CalibrateCommand: ParsableCommand {
             throw ValidationError("calibrate: no usable scores in \(setRoot) (\(scored.count - ok.count) failed): \(error)")
         }
         let result = try Calibration.fit(data, target: target, previousThreshold: detector.threshold)
+        let band = try uncertain.map { try Calibration.uncertainBand(data, threshold: result.threshold, rate: $0) }
         let out = outputPath(model: detector.modelPath)
-        let info: [String: Any] = [
+        var info: [String: Any] = [
             "target": result.target, "set": setRoot, "sets": discovery.sets.map(\.name),
             "real": data.realCount, "fake": data.fakeCount, "failed": scored.count - ok.count,
             "preprocessing": preprocess.preprocessing.description,
             "balanced_accuracy": result.after.balancedAccuracy ?? 0, "accuracy": result.after.accuracy,
             "model_sha256": try RunManifest.fileSHA256(detector.modelPath), "version": CNNSpotVersion.string,
         ]
-        try Calibration.writeModel(from: detector.modelPath, to: out, threshold: result.threshold, calibration: info)
+        if let band, let rate = uncertain {
+            info["uncertain_rate"] = rate
+            info["uncertain_share"] = Double(data.scores.filter { $0 > band.lowerBound && $0 <= band.upperBound }.count) / Double(data.scores.count)
+        }
+        try Calibration.writeModel(from: detector.modelPath, to: out, threshold: result.threshold, band: band, calibration: info)
         // Read back as detect/eval will.
         let check = try Detector.load(path: out)
-        guard check.threshold == result.threshold else {
+        guard check.threshold == result.threshold, check.rule.band == band else {
             throw ValidationError("calibrate: \(out) reads back threshold \(check.threshold), wrote \(result.threshold)")
         }
         if let note = result.note { printError("calibrate: \(note)") }
@@ -84,6 +93,10 @@ struct CalibrateCommand: ParsableCommand {
               + "\(preprocess.preprocessing.description); target \(result.target)")
         print(line("before", result.before))
         print(line("after ", result.after))
-        print("wrote \(out) (threshold \(result.threshold))")
+        if let band {
+            let inside = data.scores.filter { $0 > band.lowerBound && $0 <= band.upperBound }.count
+            print("uncertain band (\(band.lowerBound), \(band.upperBound)]: \(inside) of \(data.scores.count) calibration images inside")
+        }
+        print("wrote \(out) (threshold \(result.threshold)\(band.map { ", uncertain band \($0.lowerBound)...\($0.upperBound)" } ?? ""))")
     }
 }

@@ -14,7 +14,11 @@ struct DetectCommand: ParsableCommand {
         One row per image is written as soon as it is scored; a file that cannot be read gets \
         a row with its error and the others are still scored. Exit status: 0 when every input \
         was scored, 1 when any failed, 64 on a usage error.
-        Without -m, prints what each image is (size, format) and no score.
+        Without -m, the shipped default model scores (models/default.safetensors of the \
+        installation; docs/MODEL_CARD.md says what it was trained on and its limits). Each row \
+        has the probability, the logit, the label at the threshold and the verdict: real, fake, \
+        or uncertain inside the model's uncertain band (--threshold replaces both by a plain \
+        two-way threshold). -m none prints what each image is (size, format) and no score.
         """)
 
     @Argument(help: "Images: files, folders, globs, @list.txt, or - for paths on stdin.")
@@ -71,7 +75,8 @@ struct DetectCommand: ParsableCommand {
                 flushFailures()
             }
         } else {
-            printError("detect: no model given (-m MODEL): listing image facts only, no scores.")
+            printError(modelOptions.model == "none" ? "detect: -m none: listing image facts only, no scores."
+                       : "detect: no model (-m MODEL, and no default model beside the installation): listing image facts only, no scores.")
             flushFailures()
             for path in paths {
                 do {

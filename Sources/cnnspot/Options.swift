@@ -4,7 +4,7 @@ import Foundation
 
 /// Options shared by the commands that run a model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Model: a .pth (CNNDetection or torchvision, zip or legacy format) or .safetensors file.")
+    @Option(name: [.short, .long], help: "Model: a .pth (CNNDetection or torchvision, zip or legacy format) or .safetensors file. Default: the shipped model (models/default.safetensors beside the installation, or $CNNSPOT_DEFAULT_MODEL); 'none' for no model.")
     var model: String?
 
     @Flag(help: "Ignore unexpected keys in the checkpoint (missing keys are still an error).")
@@ -25,10 +25,20 @@ struct ModelOptions: ParsableArguments {
         if maxActivationMib < 64 || maxActivationMib > (1 << 24) { throw ValidationError("--max-activation-mib must be within 64...\(1 << 24)") }
     }
 
+    /// The model file to use: `-m`, else the shipped default (`DefaultModel.locate()`); nil for
+    /// `-m none` or when no default is installed.
+    func modelPath() -> String? {
+        if let model { return model == "none" ? nil : model }
+        return DefaultModel.locate()
+    }
+
     func loadDetector(required: Bool = true) throws -> Detector? {
         if let t = threads { NNThreads.set(t) }
-        guard let model else {
-            if required { throw ValidationError("no model: pass -m MODEL (.pth or .safetensors)") }
+        guard let model = modelPath() else {
+            if required {
+                throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
+                                                           : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
+            }
             return nil
         }
         guard FileManager.default.fileExists(atPath: model) else {
@@ -79,4 +89,40 @@ func naming<T>(_ file: String, _ body: () throws -> T) throws -> T {
 /// A problem with an input file: printed as `Error: ...`, exit status 1 (not a usage error).
 struct FileError: Error, CustomStringConvertible {
     var description: String
+}
+
+/// The shipped default model: `models/default.safetensors` of the source tree or installation
+/// the running binary belongs to, found from the binary's own path (`/proc/self/exe`), never
+/// from the working directory. `CNNSPOT_DEFAULT_MODEL` overrides it (an explicit path).
+enum DefaultModel {
+    static let relativePath = "models/default.safetensors"
+    static let environmentKey = "CNNSPOT_DEFAULT_MODEL"
+
+    /// Candidates: each folder from the binary's up to 5 levels up, as `<dir>/models/default.safetensors`
+    /// (a build tree: `.build/<triple>/release/cnnspot`) and `<dir>/share/cnnspot/default.safetensors`
+    /// (an installation: `<prefix>/bin/cnnspot`).
+    static func candidates(executable: String) -> [String] {
+        var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        var out: [String] = []
+        for _ in 0..<6 {
+            out.append(dir.appendingPathComponent(relativePath).path)
+            out.append(dir.appendingPathComponent("share/cnnspot/default.safetensors").path)
+            let up = dir.deletingLastPathComponent()
+            if up.path == dir.path { break }
+            dir = up
+        }
+        return out
+    }
+
+    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let explicit = environment[environmentKey], !explicit.isEmpty { return explicit }
+        guard let exe = executablePath() else { return nil }
+        return candidates(executable: exe).first { FileManager.default.isReadableFile(atPath: $0) }
+    }
+
+    /// The running binary's resolved path.
+    static func executablePath() -> String? {
+        if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return p }
+        return CommandLine.arguments.first.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
+    }
 }

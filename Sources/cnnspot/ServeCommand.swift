@@ -108,9 +108,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        // The default-model resolution is `detect`'s (-m for now): one place to change.
-        guard let path = modelOptions.model else {
-            throw ValidationError("no model: pass -m MODEL (.pth or .safetensors)")
+        // The default-model resolution is `detect`'s (ModelOptions.modelPath).
+        guard let path = modelOptions.modelPath() else {
+            throw ValidationError("no model: pass -m MODEL (.pth or .safetensors); no default model was found beside the installation")
         }
         if let t = modelOptions.threads { NNThreads.set(t) }
         guard FileManager.default.fileExists(atPath: path) else {

@@ -8,6 +8,8 @@ enum CLI {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let shared = root.appendingPathComponent("../shared/data").standardizedFileURL
+    /// Column of the error text in `detect`'s CSV.
+    static let errorColumn = RecordWriter.columns.firstIndex(of: "error")!
 
     static func binary() throws -> URL {
         // CNNSPOT_BINARY points the tests at another build (e.g. .build/debug/cnnspot while iterating).

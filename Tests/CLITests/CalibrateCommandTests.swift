@@ -51,6 +51,52 @@ final class CalibrateCommandTests: XCTestCase {
         }
     }
 
+    /// `--uncertain RATE` stores a band holding the threshold whose ends keep the error rates,
+    /// and `detect`'s verdict column follows the stored threshold and band (and `--threshold`
+    /// drops the band).
+    func testUncertainBandIsStoredAndDrivesTheVerdictColumn() throws {
+        let dir = try CLI.temporaryDirectory("calibrate-band")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try CLI.syntheticModel(in: dir)
+        let set = dir.appendingPathComponent("cal")
+        try copyMiniSet("cyclegan", to: dir, name: "cal", count: 10)
+        let out = dir.appendingPathComponent("band.safetensors")
+        let r = try CLI.run(["calibrate", set.path, "-m", model, "-o", out.path, "--crop", "64",
+                             "--target", "best-balanced", "--uncertain", "0.2"])
+        XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
+        XCTAssertTrue(r.stdout.contains("uncertain band"), r.stdout)
+        let meta = try Checkpoint.load(path: out.path).metadata
+        let t = try XCTUnwrap(Double(try XCTUnwrap(meta["threshold"])))
+        let low = try XCTUnwrap(Double(try XCTUnwrap(meta["uncertain_low"])))
+        let high = try XCTUnwrap(Double(try XCTUnwrap(meta["uncertain_high"])))
+        XCTAssertTrue(low <= t && t <= high, "\(low) \(t) \(high)")
+
+        let scores = try detect(set.path, model: out.path, dir: dir)
+        let reals = scores.filter { $0.label == 0 }, fakes = scores.filter { $0.label == 1 }
+        XCTAssertLessThanOrEqual(Double(reals.filter { $0.p > high }.count), 0.2 * Double(reals.count), "FPR above the band")
+        XCTAssertLessThanOrEqual(Double(fakes.filter { $0.p <= low }.count), 0.2 * Double(fakes.count), "missed fakes below the band")
+
+        let csvOut = dir.appendingPathComponent("verdicts.csv")
+        let d = try CLI.run(["detect", set.path, "-m", out.path, "--crop", "64", "--format", "csv", "-o", csvOut.path])
+        XCTAssertEqual(d.code, 0, d.stderr)
+        let rows = CLI.csv(try String(contentsOf: csvOut, encoding: .utf8))
+        let vi = try XCTUnwrap(rows.first?.firstIndex(of: "verdict"))
+        for row in rows.dropFirst() {
+            let p = try XCTUnwrap(Double(row[1]))
+            XCTAssertEqual(row[vi], p > high ? "fake" : p <= low ? "real" : "uncertain", row[0])
+            XCTAssertEqual(row[3], p > t ? "fake" : "real", "label stays two-way at the threshold")
+        }
+        let plain = CLI.csv(try CLI.run(["detect", set.path, "-m", out.path, "--crop", "64", "--format", "csv",
+                                         "--threshold", "0.5"]).stdout)
+        for row in plain.dropFirst() {
+            XCTAssertEqual(row[vi], Double(row[1])! > 0.5 ? "fake" : "real", "--threshold: two-way verdict")
+        }
+        // Calibrating again without --uncertain removes the old band.
+        let again = dir.appendingPathComponent("noband.safetensors")
+        XCTAssertEqual(try CLI.run(["calibrate", set.path, "-m", out.path, "-o", again.path, "--crop", "64"]).code, 0)
+        XCTAssertNil(try Checkpoint.load(path: again.path).metadata["uncertain_low"])
+    }
+
     func testUsageErrors() throws {
         let dir = try CLI.temporaryDirectory("calibrate-bad")
         defer { try? FileManager.default.removeItem(at: dir) }

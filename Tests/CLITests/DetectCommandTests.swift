@@ -63,13 +63,36 @@ final class DetectCommandTests: XCTestCase {
         XCTAssertEqual(rows.count, 4, r.stdout)
         XCTAssertEqual(rows[1][0], real)
         XCTAssertEqual(rows[2][0], "/nonexistent/missing.png")
-        XCTAssertFalse(rows[2][7].isEmpty, "missing file has an error")
+        XCTAssertFalse(rows[2][CLI.errorColumn].isEmpty, "missing file has an error")
         XCTAssertEqual(rows[3][0], fake)
         // --crop 224 scores the center crop: the library on the cropped image agrees.
         let detector = try Detector.load(path: model)
         let image = try centerCrop(try ImageDecoder.decode(path: real).image, height: 224, width: 224)
         let logit = try detector.network.logits(HostTensor(shape: [1, 3, 224, 224], data: TensorNormalization.imageNet.chw(image)))[0]
         XCTAssertEqual(Double(rows[1][2])!, Double(logit), accuracy: 1e-4 * max(1, abs(Double(logit))))
+    }
+
+    /// Without -m, detect scores with the default model found from the binary's place (here
+    /// overridden by CNNSPOT_DEFAULT_MODEL); -m none lists image facts only.
+    func testDefaultModelAndModelNone() throws {
+        let dir = try CLI.temporaryDirectory("detect-default")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try CLI.syntheticModel(in: dir)
+        let real = CLI.shared.appendingPathComponent("examples/real.png").path
+        let explicit = CLI.csv(try CLI.run(["detect", real, "-m", model, "--format", "csv"]).stdout)
+        let viaDefault = try CLI.runShell("CNNSPOT_DEFAULT_MODEL='\(model)' \"$CNNSPOT\" detect '\(real)' --format csv")
+        XCTAssertEqual(viaDefault.code, 0, viaDefault.stderr)
+        XCTAssertEqual(CLI.csv(viaDefault.stdout), explicit)
+        let none = try CLI.run(["detect", real, "-m", "none", "--format", "csv"])
+        XCTAssertEqual(none.code, 0, none.stderr)
+        let rows = CLI.csv(none.stdout)
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertEqual(rows[1][1], "", "no probability without a model")
+        XCTAssertEqual(rows[1][rows[0].firstIndex(of: "width")!], "256")
+        XCTAssertTrue(none.stderr.contains("-m none"), none.stderr)
+        let missing = try CLI.runShell("CNNSPOT_DEFAULT_MODEL=/nonexistent/default.safetensors \"$CNNSPOT\" detect '\(real)'")
+        XCTAssertNotEqual(missing.code, 0)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/default.safetensors"), missing.stderr)
     }
 
     func testUsageErrors() throws {

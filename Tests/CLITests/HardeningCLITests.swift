@@ -39,8 +39,8 @@ final class HardeningCLITests: XCTestCase {
         let rows = CLI.csv(r.stdout)
         XCTAssertEqual(rows.map { $0[0] }, ["path", "d/a.png", "d/b.png", "d/c.png"], r.stdout)
         XCTAssertFalse(rows[1][1].isEmpty, "the good file is scored")
-        XCTAssertTrue(rows[2][7].contains("FIFO"), rows[2][7])
-        XCTAssertTrue(rows[3][7].contains("character device"), rows[3][7])
+        XCTAssertTrue(rows[2][CLI.errorColumn].contains("FIFO"), rows[2][CLI.errorColumn])
+        XCTAssertTrue(rows[3][CLI.errorColumn].contains("character device"), rows[3][CLI.errorColumn])
         // Named directly, and as the model.
         let named = try Self.shell("detect -m '\(model)' d/b.png d/c.png", in: dir, limit: 120)
         XCTAssertEqual(named.code, 1)
@@ -92,7 +92,7 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(r.code, 1, r.stderr + r.stdout)
         let rows = CLI.csv(r.stdout)
         XCTAssertEqual(rows.map { $0[0] }, ["path", "d/a.png", "d/locked"], r.stdout)
-        XCTAssertTrue(rows[2][7].contains("cannot read folder") && rows[2][7].contains("ermission"), rows[2][7])
+        XCTAssertTrue(rows[2][CLI.errorColumn].contains("cannot read folder") && rows[2][CLI.errorColumn].contains("ermission"), rows[2][CLI.errorColumn])
     }
 
     // Row 10: full-image scoring past the activation budget fails with a message naming the
@@ -107,10 +107,10 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(low.code, 1, low.stderr)
         let rows = CLI.csv(low.stdout)
         XCTAssertEqual(rows.count, 3, low.stdout)
-        XCTAssertTrue(rows[1][7].contains("64 MiB activation budget") && rows[1][7].contains("--max-activation-mib"), rows[1][7])
-        XCTAssertTrue(rows[1][7].contains("1024x768"), rows[1][7])
+        XCTAssertTrue(rows[1][CLI.errorColumn].contains("64 MiB activation budget") && rows[1][CLI.errorColumn].contains("--max-activation-mib"), rows[1][CLI.errorColumn])
+        XCTAssertTrue(rows[1][CLI.errorColumn].contains("1024x768"), rows[1][CLI.errorColumn])
         XCTAssertFalse(rows[2][1].isEmpty, "the small image is still scored")
-        let needed = try XCTUnwrap(rows[1][7].split(separator: " ").firstIndex(of: "needs").map { rows[1][7].split(separator: " ")[$0 + 1] })
+        let needed = try XCTUnwrap(rows[1][CLI.errorColumn].split(separator: " ").firstIndex(of: "needs").map { rows[1][CLI.errorColumn].split(separator: " ")[$0 + 1] })
         let high = try CLI.run(["detect", "-m", model, dir.appendingPathComponent("big.png").path,
                                 "--max-activation-mib", String(needed), "--format", "csv"])
         XCTAssertEqual(high.code, 0, high.stderr + high.stdout)
@@ -134,7 +134,7 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("e.png: empty file") && !table.stdout.contains("e.png: e.png"), table.stdout)
         XCTAssertTrue(table.stdout.contains("loop1.png: symbolic link loop"), table.stdout)
         let csv = CLI.csv(try Self.shell("detect -m '\(model)' tiny.png --format csv", in: dir).stdout)
-        XCTAssertTrue(csv[1][7].hasPrefix("tiny.png: image is 1x1"), csv[1][7])
+        XCTAssertTrue(csv[1][CLI.errorColumn].hasPrefix("tiny.png: image is 1x1"), csv[1][CLI.errorColumn])
         let threshold = try CLI.run(["detect", "-m", model, "--threshold", "-1", dir.appendingPathComponent("a.png").path])
         XCTAssertEqual(threshold.code, 64)
         XCTAssertTrue(threshold.stderr.contains("--threshold must be in (0, 1)"), threshold.stderr)

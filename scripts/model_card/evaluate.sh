@@ -11,6 +11,7 @@ BIN=${CNNSPOT:-$ROOT/.build/release/cnnspot}
 DATA=${DATA:-$ROOT/../shared/data}
 mkdir -p "$OUT"
 for corpus in minisynths minisynths2; do
+  mkdir -p "$OUT/$corpus"
   "$BIN" eval "$DATA/$corpus/test" -m "$MODEL" -o "$OUT/$corpus/eval" > "$OUT/$corpus/eval.txt" 2>&1 || true
   "$BIN" robustness "$DATA/$corpus/test" -m "$MODEL" --blur 1 --jpeg 96,75 --resize none \
       -o "$OUT/$corpus/robustness" > "$OUT/$corpus/robustness.txt" 2>&1 || true

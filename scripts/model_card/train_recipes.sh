@@ -18,7 +18,7 @@ NPR=(--arch npr)
 case "$RECIPE" in
   lite0-mix-align-bj05) set_=(mix-align "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-3} ;;
   npr-mix-align-bj05)   set_=(mix-align "${NPR[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
-  lite0-v1only-bj05)    set_=(v1-only "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
+  lite0-v1only-bj05)    set_=(v1-only "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-11} ;;   # 11 x 35 steps ~ the others' 397
   lite0-mix-plain-bj05) set_=(mix-plain "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;
   *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
@@ -31,8 +31,10 @@ cmd=("$BIN" train --dataroot "$DATA/$data" --name "$RECIPE" -o "$RUNS/checkpoint
      --batch-size 32 --lr 1e-4 --seed 1 --max-epochs "$epochs" --save-latest-freq 100 --loss-freq 50 "${resume[@]}")
 echo "$(date -u +%FT%TZ) ${cmd[*]}" >> "$RUNS/commands.log"
 if [ ${#resume[@]} -gt 0 ]; then
-  # --resume takes the run's saved options; only the run's identity is given again.
-  "$BIN" train --dataroot "$DATA/$data" --name "$RECIPE" -o "$RUNS/checkpoints" --resume 2>&1 | tee -a "$RUNS/$RECIPE.log"
+  # --resume takes the run's saved options; only the run's identity (and EPOCHS, to extend it) is given again.
+  more=(); [ -n "${EPOCHS:-}" ] && more=(--max-epochs "$EPOCHS")
+  echo "$(date -u +%FT%TZ) resume ${more[*]}" >> "$RUNS/commands.log"
+  "$BIN" train --dataroot "$DATA/$data" --name "$RECIPE" -o "$RUNS/checkpoints" --resume "${more[@]}" 2>&1 | tee -a "$RUNS/$RECIPE.log"
 else
   "${cmd[@]}" 2>&1 | tee -a "$RUNS/$RECIPE.log"
 fi

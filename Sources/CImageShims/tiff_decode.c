@@ -15,6 +15,11 @@
    - YCbCr with JPEG compression: libtiff's JPEGCOLORMODE_RGB (libjpeg converts), as Pillow;
    - refused (CNNSPOT_ERR_UNSUPPORTED, naming what): separate planes, other photometrics
      (Lab, YCbCr without JPEG, 16-bit CMYK), old-style JPEG, signed / float samples, other depths.
+   TIFFReadRGBAImage is not used: it would honour the Orientation tag its own way (flips only),
+   premultiply/composite alpha and convert YCbCr/CMYK with its own rounding, none of which is
+   Pillow's result; raw samples plus Pillow's own unpack/convert rules give Pillow's bytes.
+   YCbCr JPEG is tested with 1x1 subsampling only (what Pillow writes); other subsamplings go
+   through the same libtiff/libjpeg upsampling Pillow uses.
    libtiff reports errors through the handlers given to TIFFClientOpenExt (never the global
    ones, which print to stderr): the first error is kept as the message. No longjmp. */
 #include <stdlib.h>

@@ -117,11 +117,34 @@ final class TIFFDecodeTests: XCTestCase {
         }
         XCTAssertNoThrow(try ImageDecoder.decode(path: Self.dir.appendingPathComponent("rgb_lzw.tif").path,
                                                  options: DecodeOptions(limits: ImageLimits(maxPixels: 37 * 23))))
+        // Tiles claimed as 2^20 x 2^20 over a 37x23 image: the 3 TB tile buffer is refused
+        // before libtiff is asked to fill it.
+        var tiled = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("tiled_rgb_deflate.tif")))
+        XCTAssertEqual(Self.patchLongTags(&tiled, [322, 323], to: 1 << 20), 2)
+        XCTAssertThrowsError(try ImageDecoder.decode(data: tiled, name: "bigtile.tif")) { e in
+            XCTAssertEqual((e as? ImageError)?.reason, .resourceLimit, "\(e)")
+            XCTAssertTrue("\(e)".hasPrefix("bigtile.tif: ") && "\(e)".contains("tile of"), "\(e)")
+        }
         // The file-size limit applies before reading.
         XCTAssertThrowsError(try ImageDecoder.decode(path: Self.dir.appendingPathComponent("rgb_lzw.tif").path,
                                                      options: DecodeOptions(limits: ImageLimits(maxFileBytes: 100)))) { e in
             guard case .fileTooLarge? = (e as? ImageError)?.reason else { return XCTFail("\(e)") }
         }
+    }
+
+    /// Sets the LONG-typed entries `tags` of a little-endian file's first directory to `value`;
+    /// returns how many were found.
+    static func patchLongTags(_ d: inout [UInt8], _ tags: Set<Int>, to value: UInt32) -> Int {
+        func u16(_ p: Int) -> Int { Int(d[p]) | Int(d[p + 1]) << 8 }
+        let ifd = u16(4) | u16(6) << 16
+        var found = 0
+        for i in 0..<u16(ifd) {
+            let e = ifd + 2 + 12 * i
+            guard tags.contains(u16(e)), u16(e + 2) == 4 else { continue }
+            for k in 0..<4 { d[e + 8 + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(k))) }
+            found += 1
+        }
+        return found
     }
 
     /// Layouts whose Pillow rule is not implemented are refused with the reason, not guessed.

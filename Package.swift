@@ -38,7 +38,7 @@ let package = Package(
                 // The module maps' `link` lines only autolink into Swift importers; the C shims
                 // call the libraries directly, so link them explicitly.
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
-                                 .linkedLibrary("webpdemux"), .linkedLibrary("gif")]),
+                                 .linkedLibrary("webpdemux"), .linkedLibrary("gif"), .linkedLibrary("tiff")]),
         .target(name: "CNNSpotNN", dependencies: ["CDNNL"], swiftSettings: v5),
         .target(name: "CNNSpotImage", dependencies: ["CImageShims"], swiftSettings: v5),
         .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),

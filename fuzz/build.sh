@@ -21,9 +21,9 @@ swiftc -parse-as-library -O -sanitize=fuzzer,address -module-name FuzzTensorView
   $(find Sources/CNNSpotCheckpoint -name "*.swift") fuzz/FuzzTensorView.swift -o "$OUT/fuzz-tensor-view" \
   2> >(grep -v "Cannot export local symbol" >&2)
 echo "built $OUT/fuzz-tensor-view"
-# The GIF and WebP (still and animated) C shims with the system libraries (not instrumented).
+# The GIF, WebP (still and animated) and TIFF C shims with the system libraries (not instrumented).
 clang -O1 -g -fsanitize=fuzzer,address -I Sources/CImageShims/include \
   Sources/CImageShims/gif_decode.c Sources/CImageShims/webp_decode.c Sources/CImageShims/webp_anim_decode.c \
-  fuzz/fuzz_image_formats.c -lgif -lwebp -lwebpdemux -o "$OUT/fuzz-image-formats" \
+  Sources/CImageShims/tiff_decode.c fuzz/fuzz_image_formats.c -lgif -lwebp -lwebpdemux -ltiff -o "$OUT/fuzz-image-formats" \
   2> >(grep -v "Cannot export local symbol" >&2)
 echo "built $OUT/fuzz-image-formats"

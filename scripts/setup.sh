@@ -3,7 +3,7 @@
 # then builds the `cnnspot` tool in release mode. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(libdnnl-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev pkg-config)
+PKGS=(libdnnl-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev pkg-config)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

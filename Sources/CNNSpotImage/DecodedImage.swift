@@ -1,7 +1,8 @@
 /// A decoded image in 8-bit RGB plus what the file held before conversion.
 public struct DecodedImage: Equatable, Sendable {
     /// Pixels as Pillow's `Image.open(p).convert('RGB')` gives them (after the EXIF
-    /// orientation when `DecodeOptions.applyEXIFOrientation` is set).
+    /// orientation when `DecodeOptions.applyEXIFOrientation` is set; a TIFF's orientation tag
+    /// is always applied, as Pillow 13 transposes TIFFs when it loads them).
     public var image: RGBImage
     public var format: ImageFormat
     /// The Pillow mode the file opens as: "1", "L", "P", "I;16", "LA", "RGB", "RGBA", "CMYK".

@@ -9,6 +9,7 @@ enum EXIFReader {
         case .png: tiff = chunk(in: data, from: 8, id: "eXIf", littleEndianSizes: false)
         case .webp: tiff = chunk(in: data, from: 12, id: "EXIF", littleEndianSizes: true)
         case .gif: tiff = nil   // GIF has no EXIF block Pillow reads an orientation from
+        case .tiff: tiff = data[...] // the file is the TIFF structure (ImageDecoder takes libtiff's tag)
         }
         guard var t = tiff else { return nil }
         if t.starts(with: Array("Exif\0\0".utf8)) { t = t.dropFirst(6) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads JPEG, PNG, WebP and GIF (first frame) files into 8-bit RGB exactly as Pillow 13's
+/// Reads JPEG, PNG, WebP, GIF (first frame) and TIFF (first page) files into 8-bit RGB exactly as Pillow 13's
 /// `Image.open(p).convert('RGB')` does (see the per-format files for each rule).
 ///
 /// Input is untrusted: the file size is checked before reading, the pixel count from the
@@ -31,6 +31,7 @@ public enum ImageDecoder {
         case .png: decoded = try decodePNG(data, name: name, limits: options.limits)
         case .webp: decoded = try decodeWebP(data, name: name, limits: options.limits)
         case .gif: decoded = try decodeGIF(data, name: name, limits: options.limits)
+        case .tiff: return try decodeTIFF(data, name: name, limits: options.limits) // orientation applied, as Pillow
         }
         decoded.exifOrientation = EXIFReader.orientation(in: data, format: format)
         if options.applyEXIFOrientation, let o = decoded.exifOrientation {

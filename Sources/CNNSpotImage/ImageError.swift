@@ -17,7 +17,7 @@ public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible, L
         case corrupt
         /// Valid but not handled here (12-bit JPEG, animated WebP, 2-component JPEG, ...).
         case unsupported
-        /// Magic bytes of none of JPEG, PNG, WebP.
+        /// Magic bytes of none of JPEG, PNG, WebP, GIF, TIFF.
         case unknownFormat
         /// The file could not be opened or read.
         case io
@@ -47,7 +47,7 @@ public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible, L
         case .truncated: what = "truncated image"
         case .corrupt: what = "corrupt image"
         case .unsupported: what = "unsupported image"
-        case .unknownFormat: what = "not a JPEG, PNG, WebP or GIF image"
+        case .unknownFormat: what = "not a JPEG, PNG, WebP, GIF or TIFF image"
         case .io: what = "cannot read"
         case .resourceLimit: what = "resource limit exceeded"
         case .invalidArgument: what = "invalid argument"

@@ -115,6 +115,22 @@ int cnnspot_gif_read_info(const uint8_t *data, size_t size, cnnspot_gif_info *in
 /* The first frame on its canvas as RGB (Pillow's open().convert('RGB')), 3 bytes/pixel. */
 int cnnspot_gif_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity, char *msg);
 
+/* ---- TIFF, first directory (tiff_decode.c) ---- */
+typedef struct {
+    int32_t width, height;        /* as stored, before the orientation tag */
+    int32_t bits_per_sample, samples_per_pixel, photometric, compression, tiled;
+    int32_t orientation;          /* the Orientation tag (1...8), 0 when absent */
+    char mode[8];                 /* the Pillow mode it opens as: "1", "L", "LA", "P", "I;16", "I;16B", "RGB", "RGBA", "CMYK" */
+} cnnspot_tiff_info;
+
+/* Parses the first directory; refuses (CNNSPOT_ERR_UNSUPPORTED, naming what) layouts Pillow's
+   rules are not implemented for here (see tiff_decode.c). */
+int cnnspot_tiff_read_info(const uint8_t *data, size_t size, cnnspot_tiff_info *info, char *msg);
+
+/* The first directory as RGB (Pillow's open().convert('RGB') before its orientation
+   transpose), width*height*3 bytes in stored row order. */
+int cnnspot_tiff_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity, char *msg);
+
 void cnnspot_free(void *p);
 
 #endif

@@ -11,7 +11,7 @@ public struct DetectionRecord: Sendable, Equatable {
     public var verdict: String?
     public var width: Int?
     public var height: Int?
-    /// Format sniffed from the file's bytes: `png`, `jpeg`, `webp`.
+    /// Format sniffed from the file's bytes: `png`, `jpeg`, `webp`, `gif`, `tiff`.
     public var format: String?
     /// Why the image could not be scored; nil when it was.
     public var error: String?

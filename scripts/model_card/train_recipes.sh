@@ -20,7 +20,7 @@ case "$RECIPE" in
   npr-mix-align-bj05)   set_=(mix-align "${NPR[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-v1only-bj05)    set_=(v1-only "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-11} ;;   # 11 x 35 steps ~ the others' 397
   lite0-mix-plain-bj05) set_=(mix-plain "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
-  lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;
+  lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;   # shipped: EPOCHS=2
   *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
 esac
 data=${set_[0]}; opts=("${set_[@]:1}")

@@ -6,7 +6,7 @@ import Foundation
 public final class RecordWriter {
     public enum Format: String, CaseIterable, Sendable { case csv, jsonl, table }
 
-    static let tableWidths = [-11, -6, 9, -6, 0]
+    static let tableWidths = [-11, -9, 9, -6, 0]
 
     public static let columns = ["path", "probability", "logit", "label", "verdict", "width", "height", "format", "error"]
 

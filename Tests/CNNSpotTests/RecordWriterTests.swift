@@ -12,15 +12,15 @@ final class RecordWriterTests: XCTestCase {
 
     let records = [
         DetectionRecord(path: "a,b \"q\".png", probability: 0.25, logit: -1.0986122886681098, label: "real",
-                        width: 256, height: 192, format: "png"),
+                        verdict: "uncertain", width: 256, height: 192, format: "png"),
         DetectionRecord.failed("broken.jpg", "truncated JPEG: premature end of data"),
     ]
 
     func testCSVQuotesAndColumns() {
         let l = lines(.csv, records)
-        XCTAssertEqual(l[0], "path,probability,logit,label,width,height,format,error")
-        XCTAssertEqual(l[1], "\"a,b \"\"q\"\".png\",0.25,-1.0986122886681098,real,256,192,png,")
-        XCTAssertEqual(l[2], "broken.jpg,,,,,,,truncated JPEG: premature end of data")
+        XCTAssertEqual(l[0], "path,probability,logit,label,verdict,width,height,format,error")
+        XCTAssertEqual(l[1], "\"a,b \"\"q\"\".png\",0.25,-1.0986122886681098,real,uncertain,256,192,png,")
+        XCTAssertEqual(l[2], "broken.jpg,,,,,,,,truncated JPEG: premature end of data")
         XCTAssertEqual(l.count, 4)  // trailing newline
     }
 
@@ -33,6 +33,7 @@ final class RecordWriterTests: XCTestCase {
         // Foundation's JSON parser on Linux is not correctly rounded; check the text round-trips.
         XCTAssertTrue(l[0].contains("\"logit\":-1.0986122886681098,"), l[0])
         XCTAssertEqual(first["width"] as? Int, 256)
+        XCTAssertEqual(first["verdict"] as? String, "uncertain")
         XCTAssertTrue(first["error"] is NSNull)
         let second = try JSONSerialization.jsonObject(with: Data(l[1].utf8)) as! [String: Any]
         XCTAssertTrue(second["probability"] is NSNull)

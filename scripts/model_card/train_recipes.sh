@@ -3,7 +3,7 @@
 # shipped one ("lite0-mix-align-bj05") in one thing. Data: scripts/model_card/make_data.sh.
 #   scripts/model_card/train_recipes.sh RECIPE [DATA_DIR] [RUNS_DIR]     (defaults /work/data, /work/runs)
 #   RECIPE: lite0-mix-align-bj05 (shipped), npr-mix-align-bj05, lite0-v1only-bj05,
-#           lite0-mix-plain-bj05, lite0-mix-align-bj01
+#           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01
 # A run that was interrupted continues with --resume (same command, same options).
 # EPOCHS overrides the epoch count (default 3 for the shipped recipe, 1 for the comparisons).
 set -euo pipefail
@@ -20,6 +20,7 @@ case "$RECIPE" in
   npr-mix-align-bj05)   set_=(mix-align "${NPR[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-v1only-bj05)    set_=(v1-only "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-11} ;;   # 11 x 35 steps ~ the others' 397
   lite0-mix-plain-bj05) set_=(mix-plain "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
+  lite0-mix-plain-bj01) set_=(mix-plain "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;   # shipped: EPOCHS=2
   *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
 esac

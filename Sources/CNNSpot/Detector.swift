@@ -48,16 +48,12 @@ public final class Detector {
         }
         let (spec, stateDict) = try stateDict(from: checkpoint, file: path, strict: strict)
         let network = try InferenceNetwork(spec: spec, stateDict: stateDict)
-        var threshold = 0.5
-        if let t = checkpoint.metadata[CNNSpotMetadata.threshold] {
-            guard let v = Double(t), v > 0, v < 1 else {
-                throw ModelLoadError(file: path, problems: ["metadata threshold '\(t)' is not a probability in (0, 1)"])
-            }
-            threshold = v
-        }
-        do { _ = try Verdict.Rule(metadata: checkpoint.metadata) } catch {
+        // The threshold and the band, parsed and checked once (Verdict.Rule names a bad key).
+        let rule: Verdict.Rule
+        do { rule = try Verdict.Rule(metadata: checkpoint.metadata) } catch {
             throw ModelLoadError(file: path, problems: ["\(error)"])
         }
+        let threshold = rule.threshold
         return Detector(network: network, modelPath: path, threshold: threshold,
                         metadata: checkpoint.metadata, format: checkpoint.format.rawValue)
     }

@@ -65,6 +65,7 @@ struct CalibrateCommand: ParsableCommand {
         }
         let result = try Calibration.fit(data, target: target, previousThreshold: detector.threshold)
         let band = try uncertain.map { try Calibration.uncertainBand(data, threshold: result.threshold, rate: $0) }
+        let inside = band.map { b in data.scores.filter { $0 > b.lowerBound && $0 <= b.upperBound }.count } ?? 0
         let out = outputPath(model: detector.modelPath)
         var info: [String: Any] = [
             "target": result.target, "set": setRoot, "sets": discovery.sets.map(\.name),
@@ -75,7 +76,7 @@ struct CalibrateCommand: ParsableCommand {
         ]
         if let band, let rate = uncertain {
             info["uncertain_rate"] = rate
-            info["uncertain_share"] = Double(data.scores.filter { $0 > band.lowerBound && $0 <= band.upperBound }.count) / Double(data.scores.count)
+            info["uncertain_share"] = Double(inside) / Double(data.scores.count)
         }
         try Calibration.writeModel(from: detector.modelPath, to: out, threshold: result.threshold, band: band, calibration: info)
         // Read back as detect/eval will.
@@ -94,7 +95,6 @@ struct CalibrateCommand: ParsableCommand {
         print(line("before", result.before))
         print(line("after ", result.after))
         if let band {
-            let inside = data.scores.filter { $0 > band.lowerBound && $0 <= band.upperBound }.count
             print("uncertain band (\(band.lowerBound), \(band.upperBound)]: \(inside) of \(data.scores.count) calibration images inside")
         }
         print("wrote \(out) (threshold \(result.threshold)\(band.map { ", uncertain band \($0.lowerBound)...\($0.upperBound)" } ?? ""))")

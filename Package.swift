@@ -1,13 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, bottom to top (see STYLE.md):
-//   C modules (CDNNL, CJPEG, CPNG, CWebP, CImageShims)
-//   -> CNNSpotNN (tensors, oneDNN kernels, layers, ResNet, optimisers)
-//   -> CNNSpotImage (decode/encode, Pillow/SciPy/OpenCV-exact image ops, augmentation)
-//   -> CNNSpotCheckpoint (PyTorch .pth without Python, safetensors)
-//   -> CNNSpot (detector workflows: detect, eval, train, robustness, spectrum)
-//   -> cnnspot (thin command-line tool)
+// Targets, bottom to top (README "Layout" says what each holds):
+//   C modules: CDNNL (oneDNN), CJPEG, CPNG, CWebP (system libraries), CImageShims (our C shims)
+//   three siblings, none depending on another:
+//     CNNSpotNN (tensors, oneDNN kernels, layers, architectures, optimisers) on CDNNL
+//     CNNSpotImage (decode/encode, Pillow/SciPy/OpenCV-exact image ops, augmentation) on CImageShims
+//     CNNSpotCheckpoint (PyTorch .pth without executing pickles, safetensors, JSON text)
+//   CNNSpot (detector workflows: detect, eval, train, robustness, spectrum, synth) on the three
+//   CNNSpotServer (`cnnspot serve`: Hummingbird) on CNNSpot
+//   cnnspot (the command-line tool) on CNNSpot and CNNSpotServer
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // Tests only: parses the Kubernetes manifests of docs/scale.
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
@@ -59,7 +63,7 @@ let package = Package(
         .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage", "CNNSpot"], swiftSettings: v5),
         .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotCheckpoint"], swiftSettings: v5),
         .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpot"], swiftSettings: v5),
-        .testTarget(name: "CLITests", dependencies: ["cnnspot", "CNNSpot"], swiftSettings: v5),
+        .testTarget(name: "CLITests", dependencies: ["cnnspot", "CNNSpot", .product(name: "Yams", package: "Yams")], swiftSettings: v5),
         .testTarget(name: "CNNSpotServerTests", dependencies: [
             "CNNSpotServer", "CNNSpot", "cnnspot",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -32,7 +32,7 @@ extension Calibration {
         // A band from an earlier calibration would not fit the new threshold: replaced or removed.
         metadata[Verdict.uncertainLowKey] = band.map { "\($0.lowerBound)" }
         metadata[Verdict.uncertainHighKey] = band.map { "\($0.upperBound)" }
-        if let data = try? JSONSerialization.data(withJSONObject: calibration, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        if let data = try? JSONText.data(calibration) {
             metadata["calibration"] = String(decoding: data, as: UTF8.self)
         }
         do {

@@ -66,8 +66,7 @@ public struct EvalReport {
         }
         var means: [String: [String: Double]] = [:]
         for block in preprocessingBlocks() { means[block[0].preprocessing] = Evaluation.mean(block) }
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let enc = JSONText.encoder(pretty: true)
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try enc.encode(Doc(threshold: threshold, sets: results, means: means)), as: UTF8.self)
     }

@@ -32,7 +32,7 @@ public struct ImageInputs {
     /// folders: those reach the decoder, which sniffs the bytes and either reads them (a PNG
     /// named `.bmp`) or gives an error row naming the format, rather than skipping in silence.
     public static let defaultExtensions: Set<String> = [
-        "png", "jpg", "jpeg", "jpe", "jfif", "webp", "gif",
+        "png", "apng", "jpg", "jpeg", "jpe", "jfif", "mpo", "webp", "gif",
         "bmp", "tif", "tiff", "dib", "ppm", "pgm", "pbm", "pnm", "ico", "heic", "heif", "avif", "jp2", "j2k", "jxl",
         "tga", "psd", "qoi", "pcx", "sgi", "dds", "eps",
     ]

@@ -59,8 +59,7 @@ public struct RunManifest: Codable, Sendable {
     }
 
     public func write(to url: URL) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let enc = JSONText.encoder(pretty: true)
         try enc.encode(self).write(to: url, options: .atomic)
     }
 }

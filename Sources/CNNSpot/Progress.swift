@@ -10,6 +10,7 @@ public final class ProgressBar {
     private let enabled: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast
+    private var shown = false
     private(set) public var done = 0
 
     /// - Parameters:
@@ -26,10 +27,25 @@ public final class ProgressBar {
 
     public func advance(by n: Int = 1) {
         done += n
+        draw(force: false)
+    }
+
+    /// Runs `body`, which writes to the terminal (a result row), with the bar taken off its
+    /// line first and drawn again below, so rows never print over the bar.
+    public func above(_ body: () -> Void) {
+        guard enabled, shown else { return body() }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        shown = false
+        body()
+        draw(force: true)
+    }
+
+    private func draw(force: Bool) {
         guard enabled else { return }
         let now = Date()
-        if now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
+        if !force && now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
         lastDraw = now
+        shown = true
         let width = 30
         let frac = total > 0 ? Double(done) / Double(total) : 1
         let filled = Int(frac * Double(width))
@@ -46,7 +62,8 @@ public final class ProgressBar {
     }
 
     public func finish() {
-        guard enabled else { return }
+        guard enabled, shown else { return }
+        shown = false
         FileHandle.standardError.write(Data("\n".utf8))
     }
 }

@@ -53,8 +53,7 @@ extension RobustnessResult {
         let report = JSONReport(settings: settings,
                                 sets: sets.map { .init(name: $0.name, root: $0.root, real: $0.realCount, fake: $0.fakeCount) },
                                 rows: rows, warnings: warnings)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let enc = JSONText.encoder(pretty: true)
         return try enc.encode(report)
     }
 

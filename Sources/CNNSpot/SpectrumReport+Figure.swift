@@ -125,8 +125,7 @@ extension SpectrumReport {
              "upsampling_peak_strength": upsamplingPeakStrength(r.displayPlane, width: r.size, height: r.size, window: window)]
         }
         try put("spectrum.json") {
-            try JSONSerialization.data(withJSONObject: ["peak_window": window, "sources": summary],
-                                       options: [.prettyPrinted, .sortedKeys]).write(to: $0, options: .atomic)
+            try JSONText.data(["peak_window": window, "sources": summary], pretty: true).write(to: $0, options: .atomic)
         }
         if groups.count > 1 {
             try put("spectra.png") { try combinedFigure(groups.flatMap { $0 }, window: window).writePNG(to: $0) }

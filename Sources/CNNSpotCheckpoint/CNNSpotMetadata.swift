@@ -83,7 +83,7 @@ public enum CNNSpotMetadata {
                 break
             }
         }
-        if !manifest.isEmpty, let data = try? JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]) {
+        if !manifest.isEmpty, let data = try? JSONText.data(manifest) {
             m[self.manifest] = String(decoding: data, as: UTF8.self)
         }
         return m

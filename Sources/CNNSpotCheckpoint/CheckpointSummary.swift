@@ -57,7 +57,7 @@ public struct CheckpointSummary: Sendable {
                                    "groups": adam.groups.map { ["lr": $0.lr, "betas": [$0.beta1, $0.beta2], "eps": $0.eps,
                                                                 "weight_decay": $0.weightDecay, "params": $0.params.count] }]
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONText.data(object, pretty: true)
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -83,9 +83,5 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
 extension JSONEncoder {
     /// Sorted keys, so answers are stable and diffable.
-    static let api: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }()
+    static let api: JSONEncoder = JSONText.encoder()
 }

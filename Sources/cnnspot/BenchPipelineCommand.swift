@@ -10,7 +10,7 @@ struct BenchPipelineCommand: ParsableCommand {
         commandName: "bench-pipeline",
         abstract: "Benchmark image decode + training augmentation on one core (images/s).")
 
-    @Argument(help: "PNG files or directories searched recursively (default: ../shared/data/minisynths/train).")
+    @Argument(help: "PNG files or directories searched recursively (default: MiniSynths v1 train of the ../shared beside the working directory or the clone).")
     var paths: [String] = []
 
     @Option(help: "Number of images (the first N in sorted path order).")
@@ -35,6 +35,22 @@ struct BenchPipelineCommand: ParsableCommand {
         var ts = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// MiniSynths v1 train of `../shared`, found from the working directory or beside the clone
+    /// the binary was built in (`<clone>/models/default.safetensors` marks the clone).
+    static func defaultRoot() -> String? {
+        let tail = "shared/data/minisynths/train"
+        var candidates = ["../" + tail]
+        if let exe = DefaultModel.executablePath() {
+            for m in DefaultModel.candidates(executable: exe) where m.hasSuffix(DefaultModel.relativePath) {
+                let clone = URL(fileURLWithPath: m).deletingLastPathComponent().deletingLastPathComponent()
+                if FileManager.default.fileExists(atPath: m) {
+                    candidates.append(clone.deletingLastPathComponent().appendingPathComponent(tail).path)
+                }
+            }
+        }
+        return candidates.first { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
     }
 
     /// CPU milliseconds per image for each step on its own.
@@ -74,7 +90,18 @@ struct BenchPipelineCommand: ParsableCommand {
     }
 
     func run() throws {
-        let roots = paths.isEmpty ? ["../shared/data/minisynths/train"] : paths
+        let roots: [String]
+        if paths.isEmpty {
+            guard let found = Self.defaultRoot() else {
+                throw ValidationError("no images given, and the default set (../shared/data/minisynths/train, beside the clone or the working directory) was not found: give PNG files or folders")
+            }
+            roots = [found]
+        } else {
+            if let missing = paths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+                throw ValidationError("\(missing): no such file or folder")
+            }
+            roots = paths
+        }
         let files = Array(BenchPipelineCommand.collectPNGs(roots).prefix(count))
         guard !files.isEmpty else { throw ValidationError("no PNG files under \(roots.joined(separator: ", "))") }
         let pipeline = try AugmentationPipeline(options: .blurJPEG(prob: 0.5))

@@ -36,23 +36,55 @@ struct DetectCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write the rows to this file instead of standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp("Score part I of N (0-based) of the inputs: the expanded inputs in path byte order, every Nth from the Ith, the same on every machine; or 'auto' for the scheduler's index (Kubernetes JOB_COMPLETION_INDEX, Slurm SLURM_ARRAY_TASK_ID, MPI OMPI_COMM_WORLD_RANK / PMI_RANK). Needs -o FILE and --format csv|jsonl; writes FILE.shard.json when done, for `cnnspot merge`.", valueName: "I/N|auto"))
+    var shard: String?
+
+    @Option(help: "The shard count for --shard auto where the scheduler gives only an index (a Kubernetes Indexed Job without JOB_COMPLETIONS).")
+    var shards: Int?
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input (file, folder, glob, @list or -)") }
         if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
+        if shard != nil {
+            if output == nil { throw ValidationError("--shard needs -o FILE (the shard's rows, and FILE.shard.json for cnnspot merge)") }
+            if format == .table { throw ValidationError("--shard writes csv or jsonl (merge joins them), not table") }
+        } else if shards != nil {
+            throw ValidationError("--shards goes with --shard auto")
+        }
+        if let n = shards, n < 1 { throw ValidationError("--shards must be at least 1") }
+    }
+
+    /// The shard this process scores, if any.
+    func resolvedShard() throws -> Shard? {
+        guard let shard else { return nil }
+        do {
+            if shard == "auto" { return try Shard.fromEnvironment(ProcessInfo.processInfo.environment, shards: shards) }
+            if shards != nil { throw ShardError.invalid("--shards goes with --shard auto (I/N names the count itself)") }
+            return try Shard.parse(shard)
+        } catch let e as ShardError { throw ValidationError(e.description) }
     }
 
     func run() throws {
-        let (items, notices) = ImageInputs().expandWithNotices(inputs)
+        var (items, notices) = ImageInputs().expandWithNotices(inputs)
         notices.forEach { printError("detect: note: \($0)") }
+        var shardManifest: ShardManifest?
+        let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)
+        if let s = try resolvedShard() {
+            let keys = items.map(\.shardKey)
+            let picked = s.select(keys)
+            shardManifest = ShardManifest(shard: s, fingerprint: Shard.fingerprint(keys), total: items.count,
+                                          rows: picked.count, format: chosen.rawValue)
+            printError("detect: shard \(s): \(picked.count) of \(items.count) input(s)")
+            items = picked.map { items[$0] }
+        }
         let detector = try modelOptions.loadDetector(required: false)
         let sink = try OutputSink(path: output)
-        let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)
         let writer = RecordWriter(format: chosen) { sink.write($0) }
         let progress = ProgressBar(total: items.count, label: "detect")
         var failures = 0
         let emit: (DetectionRecord) -> Void = { r in
             if r.error != nil { failures += 1 }
-            writer.write(r)
+            progress.above { writer.write(r) }
             progress.advance()
         }
         // Inputs that could not be expanded keep their place in the output.
@@ -90,6 +122,12 @@ struct DetectCommand: ParsableCommand {
         }
         progress.finish()
         sink.close()
+        if let shardManifest, let output {
+            do { try shardManifest.write(beside: output) } catch {
+                printError("detect: cannot write \(ShardManifest.path(for: output)): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
         if failures > 0 {
             printError("detect: \(failures) of \(items.count) input(s) failed (see their error column)")
             throw ExitCode(1)

@@ -56,7 +56,8 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let options = try makeOptions()
         do {
-            let trainer = try Trainer(options: options, resume: resume, overwrite: overwrite, report: printError)
+            let trainer = try Trainer(options: options, resume: resume, overwrite: overwrite,
+                                      explicitOptions: Self.givenFlags(Array(CommandLine.arguments.dropFirst())), report: printError)
             _ = try trainer.run()
         } catch let e as TrainingError {
             printError("train: \(e)")
@@ -87,6 +88,17 @@ struct TrainCommand: ParsableCommand {
         if resume && (`init` != nil || continueFrom != nil) { throw ValidationError("--resume excludes --init and --continue-from") }
         if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
         return o
+    }
+
+    /// The long options on a command line (`--lr 1e-4`, `--lr=1e-4`), up to a `--` terminator:
+    /// what the user typed, which argument parsing's defaults cannot tell apart from absence.
+    static func givenFlags(_ arguments: [String]) -> Set<String> {
+        var out = Set<String>()
+        for a in arguments {
+            if a == "--" { break }
+            if a.hasPrefix("--") { out.insert(String(a.split(separator: "=", maxSplits: 1)[0])) }
+        }
+        return out
     }
 
     private func list<T>(_ text: String, _ option: String, _ parse: (String) -> T?) throws -> [T] {

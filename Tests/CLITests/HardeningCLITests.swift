@@ -200,6 +200,93 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(Array(cropped[1][wi...wi + 1]), ["300", "260"], "the file's size, not the crop's")
     }
 
+    // Row 14: on a terminal the rows (stdout) and the progress bar (stderr) share one screen:
+    // the bar is taken off its line before each row and drawn again below it.
+    func testRowsNeverPrintOverTheProgressBarOnATerminal() throws {
+        let dir = try tempDir("tty")
+        let model = try CLI.syntheticModel(in: dir)
+        let d = dir.appendingPathComponent("d")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        for i in 0..<4 { try png(d, "img\(i).png", seed: i) }
+        // script(1) runs the command on a pseudo-terminal and copies what the terminal showed.
+        let r = try CLI.runShell("cd '\(dir.path)' && timeout 300 script -qec \"$CNNSPOT detect -m '\(model)' d\" /dev/null")
+        XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
+        XCTAssertTrue(r.stdout.contains("detect ["), "the bar is drawn on a terminal: \(r.stdout.debugDescription)")
+        // "\r\n" is one Character in Swift: split the terminal's text on its newline scalars.
+        let rows = r.stdout.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map(String.init)
+            .filter { $0.contains("d/img") }
+        XCTAssertEqual(rows.count, 4, r.stdout.debugDescription)
+        for row in rows {
+            // What precedes the row on its screen line, after the last erase-line.
+            let start = row.range(of: "d/img")!.lowerBound
+            let before = String(row[..<start]).components(separatedBy: "\u{1B}[K").last!
+            XCTAssertFalse(before.contains("detect ["), "a row printed over the bar: \(row.debugDescription)")
+        }
+    }
+
+    // Row 13: hidden image files are not searched in a folder, and stderr says so.
+    func testHiddenFilesAreNotedNotSilentlySkipped() throws {
+        let dir = try tempDir("hidden")
+        let d = dir.appendingPathComponent("d")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        try png(d, "a.png")
+        try png(d, ".b.png")
+        let r = try CLI.run(["detect", "-m", "none", d.path, "--format", "csv"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(CLI.csv(r.stdout).count, 2, r.stdout)
+        XCTAssertTrue(r.stderr.contains("1 hidden image file(s) not searched"), r.stderr)
+    }
+
+    // Row 11: eval exits non-zero when no set has images.
+    func testEvalOfEmptySetsFails() throws {
+        let dir = try tempDir("eval-empty")
+        let model = try CLI.syntheticModel(in: dir)
+        for sub in ["set/0_real", "set/1_fake"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let r = try CLI.run(["eval", dir.appendingPathComponent("set").path, "-m", model, "-o", dir.appendingPathComponent("out").path])
+        XCTAssertEqual(r.code, 1, r.stderr)
+        XCTAssertFalse(r.stderr.isEmpty)
+    }
+
+    // Row 14: bench-pipeline's default set is found from the binary's clone, whatever the
+    // working directory; a missing path is named instead of being dropped.
+    func testBenchPipelineDefaultWorksFromAnyDirectory() throws {
+        let dir = try tempDir("bench-pipeline")
+        let r = try Self.shell("bench-pipeline --count 2 --runs 1", in: dir)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("swift pipeline: median"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("2 images"), r.stdout)
+        let missing = try Self.shell("bench-pipeline nowhere/train --count 2 --runs 1", in: dir)
+        XCTAssertEqual(missing.code, 64, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("nowhere/train: no such file or folder"), missing.stderr)
+    }
+
+    // Row 14: a score depends on the other images of its batch only through oneDNN's choice of
+    // kernels for the batch size: within 1e-5 (relative, logit) batched; bit-identical with
+    // --batch-size 1, whatever else is in the run.
+    func testScoresDoNotDependOnTheOtherInputs() throws {
+        let dir = try tempDir("composition")
+        let model = try CLI.syntheticModel(in: dir)
+        for i in 0..<5 { try png(dir, "i\(i).png", width: 96, height: 80, seed: i + 3) }
+        let all = (0..<5).map { dir.appendingPathComponent("i\($0).png").path }
+        func logits(_ paths: [String], _ extra: [String]) throws -> [String: Double] {
+            let r = try CLI.run(["detect", "-m", model, "--format", "csv"] + extra + paths)
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let rows = CLI.csv(r.stdout)
+            let li = try XCTUnwrap(rows[0].firstIndex(of: "logit"))
+            return Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], Double($0[li])!) })
+        }
+        let alone1 = try logits([all[2]], ["--batch-size", "1"])
+        let crowd1 = try logits(all, ["--batch-size", "1"])
+        XCTAssertEqual(crowd1[all[2]], alone1[all[2]], "batch 1: bit-identical whatever else is scored")
+        let crowd = try logits(all, [])
+        for p in all {
+            let a = try XCTUnwrap(try logits([p], [])[p]), b = try XCTUnwrap(crowd[p])
+            XCTAssertLessThanOrEqual(abs(a - b), 1e-5 * max(1, abs(a)), "\(p): \(a) alone vs \(b) in a batch of 5")
+        }
+    }
+
     static func fixture(_ name: String) -> String {
         CLI.root.appendingPathComponent("Fixtures/hardening/\(name)").path
     }

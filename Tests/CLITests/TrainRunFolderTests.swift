@@ -87,4 +87,18 @@ final class TrainRunFolderTests: XCTestCase {
         let both = try train("copy", ["--resume", "--overwrite"])
         XCTAssertNotEqual(both.code, 0)
     }
+
+    // Row 9: an option given with its default value is a given option too (`--lr 1e-4` on a run
+    // trained at 1e-3 is refused, not silently ignored).
+    func testResumeRefusesADefaultValuedOptionThatDiffers() throws {
+        let first = try train("fast", ["--max-steps", "1", "--lr", "0.001"])
+        XCTAssertEqual(first.code, 0, first.stderr)
+        let back = try train("fast", ["--resume", "--max-steps", "2", "--lr", "1e-4"])
+        XCTAssertEqual(back.code, 1, back.stderr)
+        XCTAssertTrue(back.stderr.contains("--lr 0.0001") && back.stderr.contains("0.001"), back.stderr)
+        XCTAssertEqual(try latest("fast").state.step, 1, "nothing trained")
+        let same = try train("fast", ["--resume", "--max-steps", "2", "--lr=0.001"])
+        XCTAssertEqual(same.code, 0, same.stderr)
+        XCTAssertEqual(try latest("fast").state.step, 2)
+    }
 }

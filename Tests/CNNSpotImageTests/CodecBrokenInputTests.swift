@@ -45,6 +45,32 @@ final class CodecBrokenInputTests: XCTestCase {
         }
     }
 
+    /// Formats seen in Pillow's test corpus that we do not decode are refused by name (the
+    /// signatures of their specifications), so a user knows what to convert; others show bytes.
+    func testFormatsWeDoNotReadAreNamed() throws {
+        let cases: [([UInt8], String)] = [
+            (Array("BM".utf8), "BMP"), ([0x49, 0x49, 0x2B, 0x00], "BigTIFF"),
+            ([0, 0, 0, 0x1C] + Array("ftypavif".utf8), "HEIF/AVIF"),
+            ([0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A], "JPEG 2000"), ([0xFF, 0x4F, 0xFF, 0x51], "JPEG 2000"),
+            ([0xFF, 0x0A], "JPEG XL"), (Array("DDS |".utf8), "DDS"), (Array("8BPS".utf8), "PSD"),
+            (Array("%!PS-Adobe".utf8), "EPS"), ([0xC5, 0xD0, 0xD3, 0xC6], "EPS"), (Array("qoif".utf8), "QOI"),
+            (Array("P6\n12 12\n255\n".utf8), "PPM"), (Array("P5 1 1 255 ".utf8), "PGM"), (Array("Pf\n".utf8), "PFM"),
+            ([0x01, 0xDA, 0x01, 0x01], "SGI"), ([0x00, 0x00, 0x01, 0x00, 0x01, 0x00], "ICO"),
+            ([0x0A, 0x05, 0x01, 0x08], "PCX"), (Array("icns".utf8), "ICNS"), (Array("SIMPLE  =                    T".utf8), "FITS"),
+        ]
+        for (head, name) in cases {
+            let bytes = head + [UInt8](repeating: 0, count: 64)
+            XCTAssertThrowsError(try ImageDecoder.decode(data: bytes, name: "x.img")) { error in
+                guard let e = error as? ImageError else { return XCTFail("\(error)") }
+                XCTAssertEqual(e.reason, .unknownFormat, "\(name): \(e)")
+                XCTAssertTrue(e.description.contains(name) && !e.description.contains("starts with"), "\(name): \(e)")
+            }
+        }
+        XCTAssertThrowsError(try ImageDecoder.decode(data: [0x13, 0x37, 0x42] + [UInt8](repeating: 7, count: 64), name: "y.img")) {
+            XCTAssertTrue("\($0)".contains("starts with 13 37 42"), "\($0)")
+        }
+    }
+
     /// Truncating a valid file at every 97th byte never crashes and always errors the way
     /// Pillow does for cut files (truncated, or not recognised when the signature is cut).
     func testEveryTruncationPointErrors() throws {

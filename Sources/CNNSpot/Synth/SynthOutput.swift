@@ -92,8 +92,8 @@ final class SynthOutput {
 
     /// The recipe fields that differ, for the resume error.
     static func differences(_ a: SynthOptions, _ b: SynthOptions) -> String {
-        let ja = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(a))) as? [String: Any] ?? [:]
-        let jb = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(b))) as? [String: Any] ?? [:]
+        let ja = (try? JSONSerialization.jsonObject(with: JSONText.encoder().encode(a))) as? [String: Any] ?? [:]
+        let jb = (try? JSONSerialization.jsonObject(with: JSONText.encoder().encode(b))) as? [String: Any] ?? [:]
         let keys = Set(ja.keys).union(jb.keys).sorted().filter { "\(ja[$0] ?? "-")" != "\(jb[$0] ?? "-")" }
         return keys.map { "\($0) was \(ja[$0] ?? "-"), now \(jb[$0] ?? "-")" }.joined(separator: "; ")
     }

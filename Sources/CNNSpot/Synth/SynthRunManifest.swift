@@ -37,8 +37,7 @@ public struct SynthRunManifest: Codable, Sendable {
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     func write(to url: URL) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let enc = JSONText.encoder(pretty: true)
         do { try SynthOutput.atomicWrite([UInt8](try enc.encode(self)), to: url) } catch let e as SynthError { throw e } catch {
             throw SynthError.io(path: url.path, problem: "cannot write: \(error.localizedDescription)")
         }

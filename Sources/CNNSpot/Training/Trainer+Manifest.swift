@@ -6,11 +6,11 @@ extension Trainer {
         var m = RunManifest()
         m.datasets = [RunManifest.datasetInfo(name: "train", root: train.root, files: train.images.map(\.path)),
                       RunManifest.datasetInfo(name: "val", root: val.root, files: val.images.map(\.path))]
-        if let json = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any] {
+        if let json = try? JSONSerialization.jsonObject(with: JSONText.encoder().encode(options)) as? [String: Any] {
             for (k, v) in json {
                 if let text = v as? String { m.settings[k] = text; continue }
                 // Numbers, flags and lists as compact JSON text.
-                if let d = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes]) {
+                if let d = try? JSONText.data([v]) {
                     m.settings[k] = String(String(decoding: d, as: UTF8.self).dropFirst().dropLast())
                 }
             }

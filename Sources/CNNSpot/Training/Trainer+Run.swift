@@ -35,7 +35,7 @@ extension Trainer {
                 state.batchInEpoch += 1
                 if !batch.skipped.isEmpty {
                     state.skippedImages += batch.skipped.count
-                    for s in batch.skipped { report("warning: skipped \(s)") }
+                    for s in batch.skipped { progress.above { report("warning: skipped \(s)") } }
                 }
                 if !batch.labels.isEmpty {
                     let loss = try step(batch.x, labels: batch.labels)
@@ -43,7 +43,8 @@ extension Trainer {
                     state.epochBatches += 1
                     state.epochImages += batch.labels.count
                     if state.step % options.lossFreq == 0 {
-                        report(String(format: "step %d epoch %d loss %.4f lr %g", state.step, state.epoch, loss, state.lr))
+                        let line = String(format: "step %d epoch %d loss %.4f lr %g", state.step, state.epoch, loss, state.lr)
+                        progress.above { report(line) }
                     }
                 }
                 let now = Date()

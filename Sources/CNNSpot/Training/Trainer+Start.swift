@@ -115,10 +115,11 @@ extension Trainer {
     /// The options a resumed run trains with: the saved training options, the run controls of
     /// `given` (threads, workers, save/loss frequencies, dataroot, the folder it was given), and
     /// the saved stopping rule (`maxSteps`, `maxEpochs`) unless `given` sets one. A training option
-    /// given on the command line (differing from its default) that differs from the saved one is
-    /// refused: silently ignoring `--lr` would train something the user did not ask for.
-    /// (An option given with its default value cannot be told from an absent one; it is ignored.)
-    static func resumedOptions(saved: TrainOptions, given: TrainOptions, checkpoint: String,
+    /// given on the command line that differs from the saved one is refused: silently ignoring
+    /// `--lr` would train something the user did not ask for. `explicit` names the flags that
+    /// were given (so `--lr 1e-4`, the default, is refused on a run saved with another rate);
+    /// without it, an option counts as given when it differs from its default.
+    static func resumedOptions(saved: TrainOptions, given: TrainOptions, explicit: Set<String>? = nil, checkpoint: String,
                                report: (String) -> Void) throws -> TrainOptions {
         let defaults = TrainOptions(dataroot: given.dataroot, name: given.name)
         func text<V>(_ v: V) -> String {
@@ -127,7 +128,8 @@ extension Trainer {
         }
         func field<V: Equatable>(_ flag: String, _ kp: KeyPath<TrainOptions, V>) -> (String, Bool, String, String) {
             let g = given[keyPath: kp], s = saved[keyPath: kp]
-            return (flag, g != defaults[keyPath: kp] && g != s, text(g), text(s))
+            let wasGiven = explicit.map { $0.contains(flag) } ?? (g != defaults[keyPath: kp])
+            return (flag, wasGiven && g != s, text(g), text(s))
         }
         let checks = [
             field("--arch", \.architecture), field("--classes", \.classes), field("--class-balance", \.classBalance),

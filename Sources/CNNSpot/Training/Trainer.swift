@@ -25,8 +25,9 @@ public final class Trainer {
     /// checkpoint are used, except the run controls (`threads`, `workers`, `maxSteps`, `maxEpochs`,
     /// `saveLatestFreq`, `lossFreq`, `dataroot`, `checkpointsDir`) taken from `options`.
     /// Without `resume`, a folder that already holds a run is refused unless `overwrite`
-    /// (`prepareNewRun`); with it, `resumedOptions` decides the options.
-    public init(options: TrainOptions, resume: Bool = false, overwrite: Bool = false,
+    /// (`prepareNewRun`); with it, `resumedOptions` decides the options (`explicitOptions`: the
+    /// flags given on the command line, e.g. `--lr`, so a value equal to the default still counts).
+    public init(options: TrainOptions, resume: Bool = false, overwrite: Bool = false, explicitOptions: Set<String>? = nil,
                 report: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try options.validate()
         self.report = report
@@ -37,7 +38,7 @@ public final class Trainer {
                 throw TrainingError.badOption("--resume: no \(path) (nothing to resume; run without --resume to start)")
             }
             let c = try TrainingCheckpoint.read(path)
-            let o = try Trainer.resumedOptions(saved: c.options, given: options, checkpoint: path, report: report)
+            let o = try Trainer.resumedOptions(saved: c.options, given: options, explicit: explicitOptions, checkpoint: path, report: report)
             self.options = o
             model = try TrainableResNet(ResNetSpec(o.architecture), seed: o.seed)
             do { try model.loadStateDict(c.stateDict, strict: true) } catch {

@@ -43,8 +43,7 @@ public enum TrainingCheckpoint {
                 tensors.append((expAvgSqPrefix + key, try CheckpointTensor(shape: m.expAvgSq.shape, floats: m.expAvgSq.data)))
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder()
         metadata[stateKey] = String(decoding: try encoder.encode(state), as: UTF8.self)
         metadata[optionsKey] = String(decoding: try encoder.encode(options), as: UTF8.self)
         let data = try SafeTensorsWriter.encode(tensors, metadata: metadata)

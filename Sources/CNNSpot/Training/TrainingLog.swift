@@ -50,8 +50,7 @@ public struct TrainingLog {
     }
 
     private func rewrite(_ rows: [EpochRecord]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder()
         var jsonl = ""
         var csv = TrainingLog.csvHeader + "\n"
         for r in rows {

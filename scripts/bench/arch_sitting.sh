@@ -16,7 +16,7 @@ for arch in npr efficientnet_lite0; do
   run "$PY" scripts/bench/bench_arch_reference.py infer --arch $arch --cases 1x224,16x224,1x1024 --runs 3
 done
 for arch in npr efficientnet_lite0; do
-  run "$PY" scripts/bench/bench_train_swift.py --arch $arch --batch 32 --crop 224 --steps 2 --warmup 1 --runs 1
-  run "$PY" scripts/bench/bench_arch_reference.py train --arch $arch --batch 32 --crop 224 --steps 2 --runs 1
+  run "$PY" scripts/bench/bench_train_swift.py --arch $arch --batch 32 --crop 224 --steps 2 --warmup 1 --runs 3
+  run "$PY" scripts/bench/bench_arch_reference.py train --arch $arch --batch 32 --crop 224 --steps 2 --runs 3
 done
 echo "### $(date -u +%T) done, load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$LOG"

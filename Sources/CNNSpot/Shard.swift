@@ -71,9 +71,18 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The positions of `paths` (in any order) that belong to this shard, in path byte order.
-    public func select(_ paths: [String]) -> [Int] {
-        let order = paths.indices.sorted { Shard.less(paths[$0], paths[$1]) || (paths[$0] == paths[$1] && $0 < $1) }
-        return order.enumerated().filter { $0.offset % count == index }.map(\.element)
+    public func select(_ paths: [String]) -> [Int] { split(paths).picked }
+
+    /// `select` and `fingerprint` from one sort of the job's inputs.
+    public func split(_ paths: [String]) -> (picked: [Int], fingerprint: String) {
+        let order = Shard.sortedOrder(paths)
+        let picked = stride(from: index, to: order.count, by: count).map { order[$0] }
+        return (picked, Shard.fingerprint(sorted: order.map { paths[$0] }))
+    }
+
+    /// Positions of `paths` in path byte order (ties by position, so the order is total).
+    static func sortedOrder(_ paths: [String]) -> [Int] {
+        paths.indices.sorted { Shard.less(paths[$0], paths[$1]) || (paths[$0] == paths[$1] && $0 < $1) }
     }
 
     /// Byte order of UTF-8 paths (locale-free, the same on every machine).
@@ -84,8 +93,12 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     /// SHA-256 (hex) of the job's full sorted input list: shards of one job share it, so merge can
     /// tell outputs of different jobs (other inputs) apart.
     public static func fingerprint(_ paths: [String]) -> String {
+        fingerprint(sorted: sortedOrder(paths).map { paths[$0] })
+    }
+
+    static func fingerprint(sorted: [String]) -> String {
         var bytes: [UInt8] = []
-        for p in paths.sorted(by: less) { bytes += Array(p.utf8); bytes.append(0) }
+        for p in sorted { bytes += Array(p.utf8); bytes.append(0) }
         return SHA256.hex(bytes)
     }
 }

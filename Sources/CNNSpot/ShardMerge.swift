@@ -73,11 +73,11 @@ public enum ShardMerge {
             }
         }
         let n = first.shards
-        var byIndex = [Int: String]()
+        var byIndex = [Int: (file: String, manifest: ShardManifest)]()
         for (f, m) in manifests {
             guard (0..<n).contains(m.shard) else { throw ShardError.invalid("\(ShardManifest.path(for: f)): shard \(m.shard) of \(n)") }
-            if let other = byIndex[m.shard] { throw ShardError.invalid("shard \(m.shard)/\(n) given twice: \(other) and \(f)") }
-            byIndex[m.shard] = f
+            if let other = byIndex[m.shard] { throw ShardError.invalid("shard \(m.shard)/\(n) given twice: \(other.file) and \(f)") }
+            byIndex[m.shard] = (f, m)
         }
         let missing = (0..<n).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
@@ -87,12 +87,12 @@ public enum ShardMerge {
         var header: String?
         var rowsByShard: [[Substring]] = []
         for i in 0..<n {
-            let f = byIndex[i]!, m = manifests.first { $0.0 == f }!.1
+            let (f, m) = byIndex[i]!
             guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw ShardError.invalid("\(f): cannot read it as text") }
             var records = first.format == "csv" ? csvRecords(text) : text.split(separator: "\n", omittingEmptySubsequences: true)
             if first.format == "csv" {
                 guard let h = records.first else { throw ShardError.invalid("\(f): empty (no CSV header)") }
-                if let header, header != String(h) { throw ShardError.invalid("\(f): its CSV header differs from \(byIndex[0]!)'s") }
+                if let header, header != String(h) { throw ShardError.invalid("\(f): its CSV header differs from \(byIndex[0]!.file)'s") }
                 header = String(h)
                 records.removeFirst()
             }

@@ -73,12 +73,13 @@ struct BenchPipelineCommand: ParsableCommand {
         time("ToTensor + Normalize 224") { for i in images { _ = TensorNormalization.imageNet.chw(i) } }
     }
 
-    static func collectPNGs(_ paths: [String]) -> [String] {
+    /// A path that does not exist is an error naming it (it used to be dropped in silence).
+    static func collectPNGs(_ paths: [String]) throws -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { continue }
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { throw ValidationError("\(p): no such file or folder") }
             if isDir.boolValue {
                 let items = fm.enumerator(atPath: p)?.compactMap { $0 as? String } ?? []
                 out += items.filter { $0.lowercased().hasSuffix(".png") }.map { (p as NSString).appendingPathComponent($0) }
@@ -97,12 +98,9 @@ struct BenchPipelineCommand: ParsableCommand {
             }
             roots = [found]
         } else {
-            if let missing = paths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
-                throw ValidationError("\(missing): no such file or folder")
-            }
             roots = paths
         }
-        let files = Array(BenchPipelineCommand.collectPNGs(roots).prefix(count))
+        let files = Array(try BenchPipelineCommand.collectPNGs(roots).prefix(count))
         guard !files.isEmpty else { throw ValidationError("no PNG files under \(roots.joined(separator: ", "))") }
         let pipeline = try AugmentationPipeline(options: .blurJPEG(prob: 0.5))
         var rng = SeededRandom(seed: seed)

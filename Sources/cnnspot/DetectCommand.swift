@@ -48,10 +48,11 @@ struct DetectCommand: ParsableCommand {
         if shard != nil {
             if output == nil { throw ValidationError("--shard needs -o FILE (the shard's rows, and FILE.shard.json for cnnspot merge)") }
             if format == .table { throw ValidationError("--shard writes csv or jsonl (merge joins them), not table") }
-        } else if shards != nil {
-            throw ValidationError("--shards goes with --shard auto")
         }
-        if let n = shards, n < 1 { throw ValidationError("--shards must be at least 1") }
+        if let n = shards {
+            if shard != "auto" { throw ValidationError("--shards goes with --shard auto (I/N names the count itself)") }
+            if n < 1 { throw ValidationError("--shards must be at least 1") }
+        }
     }
 
     /// The shard this process scores, if any.
@@ -59,7 +60,6 @@ struct DetectCommand: ParsableCommand {
         guard let shard else { return nil }
         do {
             if shard == "auto" { return try Shard.fromEnvironment(ProcessInfo.processInfo.environment, shards: shards) }
-            if shards != nil { throw ShardError.invalid("--shards goes with --shard auto (I/N names the count itself)") }
             return try Shard.parse(shard)
         } catch let e as ShardError { throw ValidationError(e.description) }
     }
@@ -70,9 +70,8 @@ struct DetectCommand: ParsableCommand {
         var shardManifest: ShardManifest?
         let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)
         if let s = try resolvedShard() {
-            let keys = items.map(\.shardKey)
-            let picked = s.select(keys)
-            shardManifest = ShardManifest(shard: s, fingerprint: Shard.fingerprint(keys), total: items.count,
+            let (picked, fingerprint) = s.split(items.map(\.shardKey))
+            shardManifest = ShardManifest(shard: s, fingerprint: fingerprint, total: items.count,
                                           rows: picked.count, format: chosen.rawValue)
             printError("detect: shard \(s): \(picked.count) of \(items.count) input(s)")
             items = picked.map { items[$0] }

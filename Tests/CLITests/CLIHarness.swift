@@ -80,3 +80,12 @@ enum CLI {
         return rows
     }
 }
+
+extension XCTestCase {
+    /// A fresh folder under the system's temporary folder, removed when the test ends.
+    func scratchDirectory(_ name: String) throws -> URL {
+        let d = try CLI.temporaryDirectory(name)
+        addTeardownBlock { try? FileManager.default.removeItem(at: d) }
+        return d
+    }
+}

@@ -12,11 +12,7 @@ final class HardeningCLITests: XCTestCase {
         try CLI.runShell("cd '\(dir.path)' && timeout \(limit) \"$CNNSPOT\" " + script)
     }
 
-    func tempDir(_ name: String) throws -> URL {
-        let d = try CLI.temporaryDirectory(name)
-        addTeardownBlock { try? FileManager.default.removeItem(at: d) }
-        return d
-    }
+    func tempDir(_ name: String) throws -> URL { try scratchDirectory(name) }
 
     func png(_ dir: URL, _ name: String, width: Int = 64, height: Int = 48, seed: Int = 1) throws {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)

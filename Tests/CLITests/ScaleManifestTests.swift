@@ -10,9 +10,7 @@ final class ScaleManifestTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = try CLI.temporaryDirectory("scale")
-        let d = dir!
-        addTeardownBlock { try? FileManager.default.removeItem(at: d) }
+        dir = try scratchDirectory("scale")
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data.appendingPathComponent("sub"), withIntermediateDirectories: true)
         for i in 0..<7 {

@@ -9,9 +9,7 @@ final class ShardCLITests: XCTestCase {
     var model: String!
 
     override func setUpWithError() throws {
-        dir = try CLI.temporaryDirectory("shard")
-        let d = dir!
-        addTeardownBlock { try? FileManager.default.removeItem(at: d) }
+        dir = try scratchDirectory("shard")
         model = try CLI.syntheticModel(in: dir)
         // 11 images of three sizes in two folders, a broken file and a name with a comma.
         let imgs = dir.appendingPathComponent("imgs")

@@ -4,11 +4,7 @@ import XCTest
 
 /// `cnnspot synth` through the binary, with the built-in plumbing family `check-box2x`.
 final class SynthCommandTests: XCTestCase {
-    func tempDir() throws -> URL {
-        let url = try CLI.temporaryDirectory("synth")
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    func tempDir() throws -> URL { try scratchDirectory("synth") }
 
     /// Every regular file under `dir` but the run log (manifest.json) and the journal.
     func outputs(_ dir: URL) throws -> [String: Data] {

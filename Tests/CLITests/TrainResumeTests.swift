@@ -12,11 +12,7 @@ final class TrainResumeTests: XCTestCase {
     /// The built tool (a missing build fails the test rather than skipping it).
     func binary() throws -> URL { try CLI.binary() }
 
-    func tempDir() throws -> URL {
-        let url = try CLI.temporaryDirectory("train")
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    func tempDir() throws -> URL { try scratchDirectory("train") }
 
     /// `<dir>/{train,val}/realesrgan/{0_real,1_fake}`: symlinks to the first images of minisynths.
     func subset(in dir: URL, train: Int, val: Int) throws -> URL {

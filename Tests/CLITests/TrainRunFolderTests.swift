@@ -9,9 +9,7 @@ final class TrainRunFolderTests: XCTestCase {
     var data: URL!
 
     override func setUpWithError() throws {
-        dir = try CLI.temporaryDirectory("train-folder")
-        let d = dir!
-        addTeardownBlock { try? FileManager.default.removeItem(at: d) }
+        dir = try scratchDirectory("train-folder")
         // 4+4 training and 2+2 validation images from minisynths (links): 2 steps per epoch at batch 4.
         let source = CLI.shared.appendingPathComponent("minisynths")
         let fm = FileManager.default

@@ -16,6 +16,16 @@ public struct EvalReport {
         self.threshold = threshold
     }
 
+    /// Writes `results.csv`, `results.json`, `scores.csv` and `manifest.json` into `directory`
+    /// (created if needed).
+    public func write(to directory: URL, manifest: RunManifest) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try csv().write(to: directory.appendingPathComponent("results.csv"), atomically: true, encoding: .utf8)
+        try json().write(to: directory.appendingPathComponent("results.json"), atomically: true, encoding: .utf8)
+        try scoresCSV().write(to: directory.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
+        try manifest.write(to: directory.appendingPathComponent("manifest.json"))
+    }
+
     public static let csvColumns = [
         "testset", "accuracy", "avg precision", "real accuracy", "fake accuracy", "auc", "eer",
         "tpr@fpr1%", "tpr@fpr5%", "best accuracy", "best threshold", "n real", "n fake", "failed", "preprocessing",

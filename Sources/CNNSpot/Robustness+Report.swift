@@ -80,10 +80,23 @@ extension RobustnessResult {
         return plot
     }
 
-    /// Writes `robustness.csv`, `scores.csv`, `robustness.json`, `<perturbation>_ap.png` and
-    /// `<perturbation>_acc.png` into `directory` (created if needed). Returns the file names.
+    /// The `mean` row of every level, as a quick look in a terminal.
+    public func summaryTable() -> String {
+        var out = "perturbation level    mean AP   mean acc   scored failed\n"
+        for r in rows where r.set == "mean" {
+            func pct(_ v: Double?) -> String { v.map { String(format: "%7.2f%%", $0 * 100) } ?? "      -" }
+            let name = r.perturbation.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            let level = r.perturbation.format(r.level).padding(toLength: 8, withPad: " ", startingAt: 0)
+            out += "\(name) \(level) \(pct(r.averagePrecision))  \(pct(r.accuracy))  " + String(format: "%6d %6d", r.count, r.failed) + "\n"
+        }
+        return out
+    }
+
+    /// Writes `robustness.csv`, `scores.csv`, `robustness.json`, `<perturbation>_ap.png`,
+    /// `<perturbation>_acc.png` and, given one, `manifest.json` into `directory` (created if
+    /// needed). Returns the file names.
     @discardableResult
-    public func write(to directory: URL) throws -> [String] {
+    public func write(to directory: URL, manifest: RunManifest? = nil) throws -> [String] {
         let fm = FileManager.default
         do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw RobustnessError.io(path: directory.path, reason: error.localizedDescription)
@@ -103,6 +116,11 @@ extension RobustnessResult {
             for m in RobustnessMetric.allCases {
                 try put("\(p.rawValue)_\(m.fileSuffix).png", Data(try ImageEncoder.png(plot(p, metric: m).render())))
             }
+        }
+        if let manifest {
+            let url = directory.appendingPathComponent("manifest.json")
+            do { try manifest.write(to: url) } catch { throw RobustnessError.io(path: url.path, reason: error.localizedDescription) }
+            written.append("manifest.json")
         }
         return written
     }

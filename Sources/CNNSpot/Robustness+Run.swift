@@ -24,15 +24,23 @@ public enum RobustnessEvaluation {
                            decodeOptions: DecodeOptions = .default,
                            progress: ((Int) -> Void)? = nil) throws -> RobustnessResult {
         try settings.validate()
-        let levels = settings.levels
         let chosen = sets.map { subset($0, max: settings.maxPerSet) }
+        let (perSet, warnings) = scoreSets(model: model, sets: chosen, settings: settings, decodeOptions: decodeOptions,
+                                           progress: progress)
+        return assemble(sets: chosen, settings: settings, perSet: perSet, warnings: warnings)
+    }
+
+    /// Every image of `sets` at every level: `perSet[s][l]` holds set s at level l. The
+    /// warnings say where the decoded images did not fit in the cache.
+    public static func scoreSets(model: LogitModel, sets: [ImageSet], settings: RobustnessSettings,
+                                 decodeOptions: DecodeOptions = .default,
+                                 progress: ((Int) -> Void)? = nil) -> (perSet: [[[Evaluation.ScoredImage]]], warnings: [String]) {
         var warnings: [String] = []
-        // perSet[s][l]: scores of set s at level l.
         var perSet: [[[Evaluation.ScoredImage]]] = []
-        for set in chosen {
+        for set in sets {
             let cache = RobustnessImageCache(limitBytes: settings.cacheBytes, options: decodeOptions)
             var byLevel: [[Evaluation.ScoredImage]] = []
-            for (perturbation, level) in levels {
+            for (perturbation, level) in settings.levels {
                 byLevel.append(score(model: model, set: set, cache: cache, settings: settings,
                                      perturbation: perturbation, level: level, progress: progress))
             }
@@ -42,12 +50,20 @@ public enum RobustnessEvaluation {
             }
             perSet.append(byLevel)
         }
+        return (perSet, warnings)
+    }
+
+    /// The sweep's rows (per set and level, then each level's mean) and scores from
+    /// `perSet[s][l]` (set s at level l), as `run` reports them.
+    public static func assemble(sets: [ImageSet], settings: RobustnessSettings, perSet: [[[Evaluation.ScoredImage]]],
+                                warnings: [String]) -> RobustnessResult {
+        var warnings = warnings
         var rows: [RobustnessRow] = []
         var scores: [(perturbation: Perturbation, level: Double, images: [Evaluation.ScoredImage])] = []
-        for (l, (perturbation, level)) in levels.enumerated() {
+        for (l, (perturbation, level)) in settings.levels.enumerated() {
             var levelRows: [RobustnessRow] = []
             var all: [Evaluation.ScoredImage] = []
-            for (s, set) in chosen.enumerated() {
+            for (s, set) in sets.enumerated() {
                 let scored = perSet[s][l]
                 all += scored
                 let (row, warning) = summarize(scored, set: set.name, perturbation: perturbation, level: level,
@@ -59,7 +75,7 @@ public enum RobustnessEvaluation {
             rows.append(mean(levelRows, perturbation: perturbation, level: level))
             scores.append((perturbation, level, all))
         }
-        return RobustnessResult(settings: settings, rows: rows, scores: scores, sets: chosen, warnings: warnings)
+        return RobustnessResult(settings: settings, rows: rows, scores: scores, sets: sets, warnings: warnings)
     }
 
     static func score(model: LogitModel, set: ImageSet, cache: RobustnessImageCache, settings: RobustnessSettings,

@@ -36,32 +36,15 @@ struct DetectCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write the rows to this file instead of standard output.")
     var output: String?
 
-    @Option(help: ArgumentHelp("Score part I of N (0-based) of the inputs: the expanded inputs in path byte order, every Nth from the Ith, the same on every machine; or 'auto' for the scheduler's index (Kubernetes JOB_COMPLETION_INDEX, Slurm SLURM_ARRAY_TASK_ID, MPI OMPI_COMM_WORLD_RANK / PMI_RANK). Needs -o FILE and --format csv|jsonl; writes FILE.shard.json when done, for `cnnspot merge`.", valueName: "I/N|auto"))
-    var shard: String?
-
-    @Option(help: "The shard count for --shard auto where the scheduler gives only an index (a Kubernetes Indexed Job without JOB_COMPLETIONS).")
-    var shards: Int?
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input (file, folder, glob, @list or -)") }
         if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
-        if shard != nil {
+        if sharding.shard != nil {
             if output == nil { throw ValidationError("--shard needs -o FILE (the shard's rows, and FILE.shard.json for cnnspot merge)") }
             if format == .table { throw ValidationError("--shard writes csv or jsonl (merge joins them), not table") }
         }
-        if let n = shards {
-            if shard != "auto" { throw ValidationError("--shards goes with --shard auto (I/N names the count itself)") }
-            if n < 1 { throw ValidationError("--shards must be at least 1") }
-        }
-    }
-
-    /// The shard this process scores, if any.
-    func resolvedShard() throws -> Shard? {
-        guard let shard else { return nil }
-        do {
-            if shard == "auto" { return try Shard.fromEnvironment(ProcessInfo.processInfo.environment, shards: shards) }
-            return try Shard.parse(shard)
-        } catch let e as ShardError { throw ValidationError(e.description) }
     }
 
     func run() throws {
@@ -69,7 +52,7 @@ struct DetectCommand: ParsableCommand {
         notices.forEach { printError("detect: note: \($0)") }
         var shardManifest: ShardManifest?
         let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        if let s = try resolvedShard() {
+        if let s = try sharding.resolved() {
             let (picked, fingerprint) = s.split(items.map(\.shardKey))
             shardManifest = ShardManifest(shard: s, fingerprint: fingerprint, total: items.count,
                                           rows: picked.count, format: chosen.rawValue)

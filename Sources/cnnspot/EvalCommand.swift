@@ -13,7 +13,9 @@ struct EvalCommand: ParsableCommand {
         ROOT is a folder with 0_real/1_fake, a multi-class set (class folders holding \
         0_real/1_fake), or a test root whose generator folders are sets (multi-class ones are \
         detected). Writes results.csv (testset, accuracy, avg precision first, as the reference), \
-        results.json, scores.csv (per image) and manifest.json to --output.
+        results.json, scores.csv (per image) and manifest.json to --output. With --shard I/N it \
+        scores part I of the images and writes only scores.csv and shard.json; `cnnspot merge` \
+        of the N folders writes what one run writes.
         """)
 
     @Argument(help: "ForenSynths test root, one set, or several.")
@@ -38,6 +40,8 @@ struct EvalCommand: ParsableCommand {
 
     @Flag(help: "Apply the EXIF orientation tag (the reference does not).")
     var exifTranspose = false
+
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
@@ -85,16 +89,23 @@ struct EvalCommand: ParsableCommand {
         var decode = DecodeOptions()
         decode.applyEXIFOrientation = exifTranspose
 
+        let pres = try preprocessings()
+        let shard = try sharding.resolved()
+        var scoredSets = sets
+        var positions: [Int] = [], fingerprint = ""
+        if let shard {
+            (scoredSets, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
+            printError("eval: shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
+        }
         var results: [Evaluation.SetResult] = []
         var allScores: [(preprocessing: String, images: [Evaluation.ScoredImage])] = []
-        let pres = try preprocessings()
-        let total = sets.reduce(0) { $0 + $1.images.count } * pres.count
+        let total = scoredSets.reduce(0) { $0 + $1.images.count } * pres.count
         let progress = ProgressBar(total: total, label: "eval")
         for pre in pres {
-            let scored = Evaluation.score(detector: detector, sets: sets, preprocessing: pre, threshold: threshold,
+            let scored = Evaluation.score(detector: detector, sets: scoredSets, preprocessing: pre, threshold: threshold,
                                           batchSize: modelOptions.batchSize, decodeOptions: decode,
                                           progress: { progress.advance(by: $0) })
-            for (set, s) in zip(sets, scored) {
+            for (set, s) in zip(scoredSets, scored) where shard == nil {
                 results.append(Evaluation.summarize(s, set: set.name, preprocessing: pre, threshold: threshold))
             }
             allScores.append((pre.description, scored.flatMap { $0 }))
@@ -103,15 +114,19 @@ struct EvalCommand: ParsableCommand {
 
         let report = EvalReport(results: results, scores: allScores, threshold: threshold)
         let dir = URL(fileURLWithPath: output)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try report.csv().write(to: dir.appendingPathComponent("results.csv"), atomically: true, encoding: .utf8)
-        try report.json().write(to: dir.appendingPathComponent("results.json"), atomically: true, encoding: .utf8)
-        try report.scoresCSV().write(to: dir.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
-        try manifest.write(to: dir.appendingPathComponent("manifest.json"))
-        print(report.table(), terminator: "")
-        print("wrote \(dir.appendingPathComponent("results.csv").path), results.json, scores.csv, manifest.json")
         let failed = allScores.reduce(0) { $0 + $1.images.filter { $0.error != nil }.count }
         if failed > 0 { printError("eval: \(failed) image(s) could not be scored (see the error column of scores.csv)") }
+        if let shard {
+            let m = ScoringShardManifest(kind: "eval", shard: shard, fingerprint: fingerprint, sets: sets,
+                                         blocks: pres.map(\.description), threshold: threshold, crops: pres.map(\.crop),
+                                         positions: positions, manifest: manifest)
+            try ShardedScoring.write(scoresCSV: report.scoresCSV(), manifest: m, to: dir)
+            print("wrote \(dir.appendingPathComponent("scores.csv").path) and shard.json (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics")
+        } else {
+            try report.write(to: dir, manifest: manifest)
+            print(report.table(), terminator: "")
+            print("wrote \(dir.appendingPathComponent("results.csv").path), results.json, scores.csv, manifest.json")
+        }
         if sets.isEmpty { printError("eval: no set with images was found") }
         if failed > 0 || problems > 0 || sets.isEmpty { throw ExitCode(1) }
     }

@@ -126,3 +126,32 @@ enum DefaultModel {
         return CommandLine.arguments.first.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
     }
 }
+
+/// `--shard I/N|auto` and `--shards N`: score one part of a job (detect, eval, robustness), for
+/// `cnnspot merge`.
+struct ShardOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Score part I of N (0-based) of the images: the job's images in path byte order, every Nth from the Ith, the same on every machine; or 'auto' for the scheduler's index (Kubernetes JOB_COMPLETION_INDEX, Slurm SLURM_ARRAY_TASK_ID, MPI OMPI_COMM_WORLD_RANK / PMI_RANK). The shard's output goes to -o with a shard manifest beside it; `cnnspot merge` joins the N parts into what one run writes.", valueName: "I/N|auto"))
+    var shard: String?
+
+    @Option(help: "The shard count for --shard auto where the scheduler gives only an index (a Kubernetes Indexed Job without JOB_COMPLETIONS).")
+    var shards: Int?
+
+    func validate() throws {
+        if let n = shards {
+            if shard != "auto" { throw ValidationError("--shards goes with --shard auto (I/N names the count itself)") }
+            if n < 1 { throw ValidationError("--shards must be at least 1") }
+        }
+        if let shard, shard != "auto" {
+            do { _ = try Shard.parse(shard) } catch let e as ShardError { throw ValidationError(e.description) }
+        }
+    }
+
+    /// The shard this process scores, if any.
+    func resolved() throws -> Shard? {
+        guard let shard else { return nil }
+        do {
+            if shard == "auto" { return try Shard.fromEnvironment(ProcessInfo.processInfo.environment, shards: shards) }
+            return try Shard.parse(shard)
+        } catch let e as ShardError { throw ValidationError(e.description) }
+    }
+}

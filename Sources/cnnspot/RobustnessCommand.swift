@@ -14,7 +14,9 @@ struct RobustnessCommand: ParsableCommand {
         per channel, sigma 0 = unchanged), JPEG re-compression at a quality (Pillow), and a Pillow \
         bilinear resize of the whole image by a factor. Then the test-time crop and the model. \
         Pass 'none' to a sweep to skip it. Writes robustness.csv, robustness.json, scores.csv \
-        (every image at every level), <sweep>_ap.png / <sweep>_acc.png and manifest.json to OUTDIR.
+        (every image at every level), <sweep>_ap.png / <sweep>_acc.png and manifest.json to OUTDIR. \
+        With --shard I/N it scores part I of the images at every level and writes only scores.csv \
+        and shard.json; `cnnspot merge` of the N folders writes what one run writes.
         """)
 
     @Argument(help: "ForenSynths test root or set folder.")
@@ -45,6 +47,8 @@ struct RobustnessCommand: ParsableCommand {
 
     @Option(help: "Memory for decoded images per set, in MiB (past it, files are decoded again per level).")
     var cacheMb = 1024
+
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
@@ -96,15 +100,22 @@ struct RobustnessCommand: ParsableCommand {
         guard let detector = try modelOptions.loadDetector() else { return }
         let settings = try self.settings(threshold: threshold ?? detector.threshold)
         let sets = discovery.sets.map { RobustnessEvaluation.subset($0, max: settings.maxPerSet) }
-        let total = sets.reduce(0) { $0 + $1.images.count } * settings.levels.count
+        let shard = try sharding.resolved()
+        var scoredSets = sets
+        var positions: [Int] = [], fingerprint = ""
+        if let shard {
+            (scoredSets, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
+            printError("robustness: shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
+        }
+        let total = scoredSets.reduce(0) { $0 + $1.images.count } * settings.levels.count
         printError("robustness: \(sets.count) set(s), \(sets.map { "\($0.name) (\($0.realCount)+\($0.fakeCount))" }.joined(separator: ", ")); "
                    + "\(settings.levels.count) level(s), \(total) scorings; \(settings.preprocessing.description), threshold \(settings.threshold)")
         let bar = ProgressBar(total: total, label: "robustness")
-        let result = try RobustnessEvaluation.run(model: detector.network, sets: sets, settings: settings,
-                                                  progress: { bar.advance(by: $0) })
+        let (perSet, cacheWarnings) = RobustnessEvaluation.scoreSets(model: detector.network, sets: scoredSets, settings: settings,
+                                                                      progress: { bar.advance(by: $0) })
         bar.finish()
+        let result = RobustnessEvaluation.assemble(sets: scoredSets, settings: settings, perSet: perSet, warnings: cacheWarnings)
         let out = URL(fileURLWithPath: output)
-        try result.write(to: out)
         var manifest = RunManifest()
         manifest.model = try detector.manifestInfo()
         manifest.datasets = sets.map { RunManifest.datasetInfo(name: $0.name, root: $0.root, files: $0.images.map(\.path)) }
@@ -116,16 +127,19 @@ struct RobustnessCommand: ParsableCommand {
             "max_per_set": settings.maxPerSet.map(String.init) ?? "all", "batch_size": String(settings.batchSize),
             "cache_bytes": String(settings.cacheBytes),
         ]
-        try manifest.write(to: out.appendingPathComponent("manifest.json"))
-        result.warnings.forEach { printError("robustness: \($0)") }
-        // The mean row of every level, as a quick look.
-        print("perturbation level    mean AP   mean acc   scored failed")
-        for r in result.rows where r.set == "mean" {
-            func pct(_ v: Double?) -> String { v.map { String(format: "%7.2f%%", $0 * 100) } ?? "      -" }
-            let name = r.perturbation.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-            let level = r.perturbation.format(r.level).padding(toLength: 8, withPad: " ", startingAt: 0)
-            print("\(name) \(level) \(pct(r.averagePrecision))  \(pct(r.accuracy))  " + String(format: "%6d %6d", r.count, r.failed))
+        if let shard {
+            let m = ScoringShardManifest(kind: "robustness", shard: shard, fingerprint: fingerprint, sets: sets,
+                                         blocks: settings.levels.map { ScoringShardManifest.blockName($0.0, $0.1) },
+                                         threshold: settings.threshold, robustness: settings, positions: positions,
+                                         warnings: cacheWarnings, manifest: manifest)
+            try ShardedScoring.write(scoresCSV: result.scoresCSV(), manifest: m, to: out)
+            cacheWarnings.forEach { printError("robustness: \($0)") }
+            print("wrote \(out.path)/{scores.csv,shard.json} (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics")
+            return
         }
+        try result.write(to: out, manifest: manifest)
+        result.warnings.forEach { printError("robustness: \($0)") }
+        print(result.summaryTable(), terminator: "")
         print("wrote \(out.path)/{robustness.csv,robustness.json,scores.csv,manifest.json} and \(result.perturbations.count * 2) plot(s)")
     }
 }

@@ -58,3 +58,34 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(ShardMerge.csvRecords(text), ["path,error", "\"a\nb.png\",", "\"c,d.png\",\"x \"\"y\"\"\""])
     }
 }
+
+/// `ShardedScoring.select`: the shards of a job cover every image of every set once, keep each
+/// set's order, and agree with `Shard`'s partition of the job's paths.
+final class ShardedScoringSelectTests: XCTestCase {
+    func testShardsCoverTheJobOnceInSetOrder() throws {
+        func set(_ name: String, _ paths: [String]) -> ImageSet {
+            ImageSet(name: name, root: "/r/\(name)", classes: [],
+                     images: paths.enumerated().map { LabeledImage(path: $1, label: $0 % 2, setName: name, className: nil) })
+        }
+        // Set order is not path order, and one set is empty.
+        let sets = [set("b", ["/r/b/9.png", "/r/b/1.png", "/r/b/5.png"]), set("empty", []),
+                    set("a", ["/r/a/z.png", "/r/a/b.png", "/r/a/c.png", "/r/a/a.png"])]
+        let all = sets.flatMap { $0.images.map(\.path) }
+        var seen = [Int](repeating: 0, count: all.count)
+        for i in 0..<3 {
+            let shard = try Shard(index: i, count: 3)
+            let (parts, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
+            XCTAssertEqual(fingerprint, Shard.fingerprint(all))
+            XCTAssertEqual(positions, shard.select(all).sorted())
+            XCTAssertEqual(parts.map(\.name), ["b", "empty", "a"])
+            XCTAssertEqual(parts.flatMap { $0.images.map(\.path) }, positions.map { all[$0] }, "each set's images in the set's order")
+            for p in positions { seen[p] += 1 }
+        }
+        XCTAssertEqual(seen, [Int](repeating: 1, count: all.count))
+    }
+
+    func testCSVFieldsRoundTripTheWriters() {
+        XCTAssertEqual(ShardedScoring.csvFields("a,\"x,1\",\"say \"\"hi\"\"\",,"), ["a", "x,1", "say \"hi\"", "", ""])
+        XCTAssertEqual(ShardedScoring.csvFields(""), [""])
+    }
+}

@@ -3,7 +3,7 @@
 # shipped one ("lite0-mix-align-bj05") in one thing. Data: scripts/model_card/make_data.sh.
 #   scripts/model_card/train_recipes.sh RECIPE [DATA_DIR] [RUNS_DIR]     (defaults /work/data, /work/runs)
 #   RECIPE: lite0-mix-align-bj05 (shipped), npr-mix-align-bj05, lite0-v1only-bj05,
-#           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01
+#           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01, npr-mix-plain-bj01
 # A run that was interrupted continues with --resume (same command, same options).
 # EPOCHS overrides the epoch count (default 3 for the shipped recipe, 1 for the comparisons).
 set -euo pipefail
@@ -22,6 +22,7 @@ case "$RECIPE" in
   lite0-mix-plain-bj05) set_=(mix-plain "${LITE0[@]}" "${AUG05[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-mix-plain-bj01) set_=(mix-plain "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;   # shipped: EPOCHS=2
+  npr-mix-plain-bj01)   set_=(mix-plain "${NPR[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-3} ;;
   *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
 esac
 data=${set_[0]}; opts=("${set_[@]:1}")

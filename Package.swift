@@ -2,12 +2,14 @@
 import PackageDescription
 
 // Targets, bottom to top (README "Layout" says what each holds):
-//   C modules: CDNNL (oneDNN), CJPEG, CPNG, CWebP (system libraries), CImageShims (our C shims)
+//   C modules: CDNNL (oneDNN), CJPEG, CPNG, CWebP (system libraries), CImageShims (our C shims),
+//     CMPIShim (Open MPI, loaded at run time only under mpirun)
 //   three siblings, none depending on another:
 //     CNNSpotNN (tensors, oneDNN kernels, layers, architectures, optimisers) on CDNNL
 //     CNNSpotImage (decode/encode, Pillow/SciPy/OpenCV-exact image ops, augmentation) on CImageShims
 //     CNNSpotCheckpoint (PyTorch .pth without executing pickles, safetensors, JSON text)
 //   CNNSpot (detector workflows: detect, eval, train, robustness, spectrum, synth) on the three
+//     and CMPIShim
 //   CNNSpotServer (`cnnspot serve`: Hummingbird) on CNNSpot
 //   cnnspot (the command-line tool) on CNNSpot and CNNSpotServer
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
@@ -46,7 +48,9 @@ let package = Package(
         .target(name: "CNNSpotNN", dependencies: ["CDNNL"], swiftSettings: v5),
         .target(name: "CNNSpotImage", dependencies: ["CImageShims"], swiftSettings: v5),
         .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),
-        .target(name: "CNNSpot", dependencies: ["CNNSpotNN", "CNNSpotImage", "CNNSpotCheckpoint"], swiftSettings: v5),
+        // Open MPI through dlopen (data-parallel training under mpirun); no link-time dependency.
+        .target(name: "CMPIShim", path: "Sources/CMPIShim"),
+        .target(name: "CNNSpot", dependencies: ["CNNSpotNN", "CNNSpotImage", "CNNSpotCheckpoint", "CMPIShim"], swiftSettings: v5),
         .target(name: "CNNSpotServer", dependencies: [
             "CNNSpot",
             .product(name: "Hummingbird", package: "hummingbird"),

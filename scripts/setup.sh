@@ -3,7 +3,8 @@
 # then builds the `cnnspot` tool in release mode. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(libdnnl-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev pkg-config)
+PKGS=(libdnnl-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev pkg-config
+      openmpi-bin)  # openmpi-bin: `mpirun -np N cnnspot train` (loaded at run time; its tests need it)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -13,7 +13,10 @@ struct TrainCommand: ParsableCommand {
         from it exactly), epoch_<n>.safetensors and best.safetensors (model only, usable with \
         `cnnspot detect -m`), log.csv, log.jsonl and manifest.json. The paper's models: \
         --blur-prob 0.5 --blur-sig 0,3 --jpg-prob 0.5 --jpg-method cv2,pil --jpg-qual 30,100 \
-        (Blur+JPEG(0.5)), from --init resnet50-19c8e357.pth.
+        (Blur+JPEG(0.5)), from --init resnet50-19c8e357.pth. \
+        Data-parallel on Open MPI: `mpirun -np N cnnspot train ...` (the same options; --batch-size \
+        is the global batch, split over the ranks; rank 0 writes every file; --threads defaults to \
+        the cores divided by the ranks on a node). docs/SCALE.md.
         """)
 
     @Option(help: "Dataset root with train/ and val/.") var dataroot: String
@@ -39,6 +42,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed (data order, augmentation, initialisation).") var seed: UInt64 = 0
     @Option(help: "CPU threads for the network (default: all cores).") var threads: Int?
     @Option(help: "Data-loading threads.") var workers = 2
+    @Option(help: "Cut each batch into this many parts, each with its own forward/backward and BatchNorm statistics, gradients averaged over the batch (memory of a smaller batch; what N MPI ranks compute). A run control: --resume takes it from the command line.") var microBatches: Int?
     @Option(help: "Write latest.safetensors every this many steps.") var saveLatestFreq = 2000
     @Option(help: "Print the loss every this many steps.") var lossFreq = 400
     @Option(help: "Validate on at most this many images (a fixed seeded subset).") var valMax: Int?
@@ -54,13 +58,36 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Resize interpolations, drawn uniformly: bilinear, bicubic, lanczos, nearest.") var rzInterp = "bilinear"
 
     func run() throws {
-        let options = try makeOptions()
+        var options = try makeOptions()
+        let job: Distributed?
+        do { job = try Distributed.fromEnvironment() } catch {
+            printError("train: \(error)")
+            throw ExitCode(1)
+        }
+        var report: (String) -> Void = printError
+        if let job, job.size > 1 {
+            let env = ProcessInfo.processInfo.environment
+            if options.threads == nil {
+                let local = env["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+                options.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
+            }
+            // Rank 0 reports; the others only their warnings (images they could not read).
+            if !job.isRoot { report = { line in if line.hasPrefix("warning") { printError("rank \(job.rank): \(line)") } } }
+        }
         do {
             let trainer = try Trainer(options: options, resume: resume, overwrite: overwrite,
-                                      explicitOptions: Self.givenFlags(Array(CommandLine.arguments.dropFirst())), report: printError)
+                                      explicitOptions: Self.givenFlags(Array(CommandLine.arguments.dropFirst())),
+                                      distributed: job, report: report)
             _ = try trainer.run()
-        } catch let e as TrainingError {
-            printError("train: \(e)")
+        } catch {
+            let text = (error as? TrainingError).map { "\($0)" } ?? "\(error)"
+            if let job, job.size > 1 {
+                // The other ranks wait in a collective for this one: end the whole job.
+                printError("train: rank \(job.rank) of \(job.size): \(text); ending the job")
+                job.abort(code: 1)
+            }
+            guard error is TrainingError || error is DistributedError else { throw error }
+            printError("train: \(text)")
             throw ExitCode(1)
         }
     }
@@ -76,7 +103,7 @@ struct TrainCommand: ParsableCommand {
         o.classes = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         o.classBalance = classBalance; o.batchSize = batchSize; o.lr = lr; o.beta1 = beta1
         o.earlystopEpoch = earlystopEpoch; o.maxEpochs = maxEpochs; o.maxSteps = maxSteps; o.seed = seed
-        o.threads = threads; o.workers = workers; o.saveLatestFreq = saveLatestFreq; o.lossFreq = lossFreq; o.valMax = valMax
+        o.threads = threads; o.workers = workers; o.microBatches = microBatches; o.saveLatestFreq = saveLatestFreq; o.lossFreq = lossFreq; o.valMax = valMax
         o.blurProb = blurProb; o.jpegProb = jpgProb
         o.blurSigma = try list(blurSig, "--blur-sig") { Double($0) }
         o.jpegQuality = try list(jpgQual, "--jpg-qual") { Int($0) }

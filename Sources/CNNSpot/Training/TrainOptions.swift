@@ -30,6 +30,11 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     public var threads: Int?
     /// Data-loading threads.
     public var workers = 2
+    /// Cut each batch into this many parts, each a forward/backward of its own (BatchNorm
+    /// statistics per part, as per rank in data-parallel training), gradients averaged over the
+    /// batch before one Adam step; nil = 1 (the whole batch at once). A run control: `--resume`
+    /// takes it from the command line, as the number of MPI ranks.
+    public var microBatches: Int?
     public var saveLatestFreq = 2000
     public var lossFreq = 400
     /// Use at most this many validation images (a fixed seeded subset); nil = all.
@@ -89,6 +94,7 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         if let m = maxSteps, m < 1 { throw fail("--max-steps must be at least 1") }
         if let t = threads, t < 1 { throw fail("--threads must be at least 1") }
         if !(1...64).contains(workers) { throw fail("--workers \(workers) must be within 1...64") }
+        if let m = microBatches, !(1...batchSize).contains(m) { throw fail("--micro-batches \(m) must be within 1...\(batchSize) (the batch size)") }
         if saveLatestFreq < 1 { throw fail("--save-latest-freq must be at least 1") }
         if lossFreq < 1 { throw fail("--loss-freq must be at least 1") }
         if let v = valMax, v < 2 { throw fail("--val-max must be at least 2") }

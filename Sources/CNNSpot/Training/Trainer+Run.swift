@@ -13,9 +13,19 @@ extension Trainer {
         do {
             try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
         } catch { throw TrainingError.io(path: options.runDirectory, problem: "cannot create the run folder: \(error)") }
-        try writeManifest(train: train, val: val)
         let log = TrainingLog(directory: options.runDirectory)
-        try log.start(keepBefore: state.epoch)
+        if writesFiles {
+            try writeManifest(train: train, val: val)
+            try log.start(keepBefore: state.epoch)
+        }
+        // Data-parallel ranks and micro-batches: each batch is cut into ranks x micro-batches
+        // parts; this process computes its rank's micro-batches.
+        let (rank, ranks) = (distributed?.rank ?? 0, distributed?.size ?? 1)
+        let micro = options.microBatches ?? 1
+        if ranks > 1 || micro > 1 {
+            report("data-parallel: \(ranks) rank(s) x \(micro) micro-batch(es) per batch of \(options.batchSize) "
+                   + "(BatchNorm statistics per part of ~\(options.batchSize / (ranks * micro)) images; gradients averaged over the batch)")
+        }
 
         let normalization = Detector.normalization(model.spec)  // the architecture's own
         let trainPipeline = try AugmentationPipeline(options: options.augmentation(), normalization: normalization)
@@ -27,21 +37,21 @@ extension Trainer {
             let order = train.order(epoch: state.epoch, seed: options.seed, classBalance: options.classBalance)
             let loader = TrainingBatchLoader(data: train, indices: order, batchSize: options.batchSize, pipeline: trainPipeline,
                                              seed: options.seed, streamTag: UInt64(state.epoch), startBatch: state.batchInEpoch,
-                                             workers: options.workers)
+                                             workers: options.workers, parts: (rank * micro)..<((rank + 1) * micro), of: ranks * micro)
             let progress = ProgressBar(total: loader.batchCount - state.batchInEpoch, label: "epoch \(state.epoch)",
-                                       enabled: showProgress && isatty(STDERR_FILENO) != 0)
+                                       enabled: showProgress && writesFiles && isatty(STDERR_FILENO) != 0)
             var clock = Date()
-            while let batch = loader.next() {
+            while let parts = loader.nextParts() {
                 state.batchInEpoch += 1
-                if !batch.skipped.isEmpty {
-                    state.skippedImages += batch.skipped.count
-                    for s in batch.skipped { progress.above { report("warning: skipped \(s)") } }
+                for part in parts {
+                    for s in part.skipped { progress.above { report("warning: skipped \(s)") } }
                 }
-                if !batch.labels.isEmpty {
-                    let loss = try step(batch.x, labels: batch.labels)
+                let done = try step(parts: parts)
+                state.skippedImages += done.skipped
+                if let loss = done.loss {
                     state.epochLossSum += Double(loss)
                     state.epochBatches += 1
-                    state.epochImages += batch.labels.count
+                    state.epochImages += done.images
                     if state.step % options.lossFreq == 0 {
                         let line = String(format: "step %d epoch %d loss %.4f lr %g", state.step, state.epoch, loss, state.lr)
                         progress.above { report(line) }
@@ -77,15 +87,22 @@ extension Trainer {
     /// Returns why the run stops, or nil to go on.
     func finishEpoch(val: TrainingData, pipeline: AugmentationPipeline, log: TrainingLog) throws -> String? {
         let started = Date()
+        // BatchNorm's running statistics differ per rank (each saw its own part of the batches):
+        // validate, and save, rank 0's on every rank, as DDP's broadcast of buffers does.
+        if let d = distributed, d.size > 1 { try Trainer.broadcastState(model, from: d) }
         let v = try validate(val, pipeline: pipeline)
         let lrUsed = state.lr
         let epoch = state.epoch
-        try TrainingCheckpoint.write(to: path(TrainingCheckpoint.epochFile(epoch)), model: model, optimizer: nil, state: state, options: options)
+        if writesFiles {
+            try TrainingCheckpoint.write(to: path(TrainingCheckpoint.epochFile(epoch)), model: model, optimizer: nil, state: state, options: options)
+        }
         var stop: String?
         switch state.earlyStopping.step(score: v.accuracy) {
         case .continue(let isBest):
             if isBest {
-                try TrainingCheckpoint.write(to: path(TrainingCheckpoint.best), model: model, optimizer: nil, state: state, options: options)
+                if writesFiles {
+                    try TrainingCheckpoint.write(to: path(TrainingCheckpoint.best), model: model, optimizer: nil, state: state, options: options)
+                }
                 state.bestAccuracy = v.accuracy
                 state.bestEpoch = epoch
             }
@@ -103,7 +120,7 @@ extension Trainer {
                                  valAccuracy: v.accuracy, valAP: v.averagePrecision, lr: lrUsed,
                                  imagesPerSecond: state.epochSeconds > 0 ? Double(state.epochImages) / state.epochSeconds : 0,
                                  seconds: seconds, skippedImages: state.skippedImages)
-        try log.append(record)
+        if writesFiles { try log.append(record) }
         report(String(format: "epoch %d: train loss %.4f, val acc %.4f, val AP %@, lr %g, %.1f img/s, %.1f s", epoch,
                       record.trainLoss, v.accuracy, v.averagePrecision.map { String(format: "%.4f", $0) } ?? "n/a",
                       lrUsed, record.imagesPerSecond, seconds))

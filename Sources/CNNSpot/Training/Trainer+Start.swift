@@ -145,7 +145,7 @@ extension Trainer {
                 + conflicts.joined(separator: "; ") + ". Drop them, or start a new run (another --name, or --overwrite)")
         }
         var o = saved
-        o.threads = given.threads; o.workers = given.workers
+        o.threads = given.threads; o.workers = given.workers; o.microBatches = given.microBatches
         o.saveLatestFreq = given.saveLatestFreq; o.lossFreq = given.lossFreq
         o.dataroot = given.dataroot; o.checkpointsDir = given.checkpointsDir
         // The folder given is the one resumed and written (a copied run folder stays a copy).

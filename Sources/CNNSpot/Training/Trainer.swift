@@ -18,6 +18,12 @@ public final class Trainer {
     public var showProgress = true
     /// Set when the model came from `--init`, `--continue-from` or `--resume` (for the manifest).
     public private(set) var startedFrom: String?
+    /// The MPI job this process is a rank of (`mpirun -np N cnnspot train`), or nil.
+    public let distributed: Distributed?
+    /// Time spent in the gradient all-reduce so far (seconds; 0 outside MPI).
+    public internal(set) var allreduceSeconds: Double = 0
+    /// Only rank 0 writes the run's files (manifest, log, checkpoints).
+    var writesFiles: Bool { distributed?.isRoot ?? true }
 
     /// Builds the model and optimiser: from `latest.safetensors` of the run (`resume`), a
     /// CNNDetection training checkpoint (`options.continueFrom`), ImageNet weights
@@ -27,10 +33,19 @@ public final class Trainer {
     /// Without `resume`, a folder that already holds a run is refused unless `overwrite`
     /// (`prepareNewRun`); with it, `resumedOptions` decides the options (`explicitOptions`: the
     /// flags given on the command line, e.g. `--lr`, so a value equal to the default still counts).
+    ///
+    /// With `distributed`, every rank builds the same model and optimiser (from the same files or
+    /// seed), and rank 0's parameters and buffers are then sent to all (as PyTorch DDP does).
     public init(options: TrainOptions, resume: Bool = false, overwrite: Bool = false, explicitOptions: Set<String>? = nil,
+                distributed: Distributed? = nil,
                 report: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         try options.validate()
         self.report = report
+        self.distributed = distributed
+        if let d = distributed, options.batchSize < d.size * (options.microBatches ?? 1) {
+            throw TrainingError.badOption("--batch-size \(options.batchSize) is smaller than \(d.size) ranks x \(options.microBatches ?? 1) micro-batch(es): every part needs an image (the batch size is global, split over the ranks)")
+        }
+        let isRoot = distributed?.isRoot ?? true
         if let t = options.threads { NNThreads.set(t) }
         if resume {
             let path = (options.runDirectory as NSString).appendingPathComponent(TrainingCheckpoint.latest)
@@ -52,12 +67,12 @@ public final class Trainer {
             startedFrom = path
             report("resuming \(o.name) at step \(state.step), epoch \(state.epoch), batch \(state.batchInEpoch), lr \(state.lr) (training options from the checkpoint; run controls from the command line)")
         } else if let path = options.continueFrom {
-            try Trainer.prepareNewRun(options, overwrite: overwrite, report: report)
+            if isRoot { try Trainer.prepareNewRun(options, overwrite: overwrite, report: report) }
             let start = try Trainer.continueFrom(path, options: options, report: report)
             (self.options, model, optimizer, state) = start
             startedFrom = path
         } else {
-            try Trainer.prepareNewRun(options, overwrite: overwrite, report: report)
+            if isRoot { try Trainer.prepareNewRun(options, overwrite: overwrite, report: report) }
             self.options = options
             model = try TrainableResNet(ResNetSpec(options.architecture), seed: options.seed)
             if let path = options.initPath {
@@ -68,6 +83,9 @@ public final class Trainer {
             model.resetHead(std: 0.02, seed: options.seed &+ 1)
             optimizer = Adam(model.namedParameters, lr: options.lr, betas: (options.beta1, options.beta2))
             state = TrainingState(options: options)
+        }
+        if let d = distributed, d.size > 1 {
+            try Trainer.broadcastState(model, from: d)
         }
     }
 
@@ -92,8 +110,9 @@ public final class Trainer {
         public var runDirectory: String
     }
 
-    /// Saves `latest.safetensors` with the current state.
+    /// Saves `latest.safetensors` with the current state (rank 0 of a distributed run only).
     public func saveLatest() throws {
+        guard writesFiles else { return }
         state.adamSteps = optimizer.exportState().mapValues(\.step)
         try TrainingCheckpoint.write(to: path(TrainingCheckpoint.latest), model: model, optimizer: optimizer,
                                      state: state, options: options)

@@ -1,0 +1,80 @@
+import Foundation
+
+extension Trainer {
+    /// What one batch did: the batch's mean loss (nil when no image of it could be read, and no
+    /// step was taken), its images, and the images skipped, all over every rank.
+    struct StepResult { var loss: Float?; var images: Int; var skipped: Int }
+
+    /// One optimiser step on a batch given as parts (this rank's micro-batches). One part in a
+    /// single process: `step(_:labels:)` as always. Otherwise each part runs forward and
+    /// backward on its own (BatchNorm statistics per part), the gradients are summed weighted
+    /// by each part's image count, summed over the ranks (`MPI_Allreduce`, with the counts and
+    /// the loss in the same buffer), divided by the batch's image count, and every rank takes
+    /// the same Adam step: the mean-loss gradient of the whole batch, as one process computes it.
+    func step(parts: [TrainingBatch]) throws -> StepResult {
+        let skippedHere = parts.reduce(0) { $0 + $1.skipped.count }
+        let ranks = distributed?.size ?? 1
+        if parts.count == 1 && ranks == 1 {
+            let b = parts[0]
+            guard !b.labels.isEmpty else { return StepResult(loss: nil, images: 0, skipped: skippedHere) }
+            return StepResult(loss: try step(b.x, labels: b.labels), images: b.labels.count, skipped: skippedHere)
+        }
+        let params = model.namedParameters.map(\.parameter)
+        let total = params.reduce(0) { $0 + $1.value.count }
+        // [gradients..., images, loss * images, skipped]
+        var buffer = [Float](repeating: 0, count: total + 3)
+        for b in parts where !b.labels.isEmpty {
+            let (loss, _) = try model.trainingStep(b.x, labels: b.labels)
+            let n = Float(b.labels.count)
+            buffer.withUnsafeMutableBufferPointer { acc in
+                var at = 0
+                for p in params {
+                    p.grad.withUnsafeBufferPointer { g in
+                        for i in 0..<g.count { acc[at + i] += n * g[i] }
+                    }
+                    at += p.value.count
+                }
+            }
+            buffer[total] += n
+            buffer[total + 1] += loss * n
+        }
+        buffer[total + 2] = Float(skippedHere)
+        let started = Date()
+        try distributed?.sum(&buffer)
+        allreduceSeconds += Date().timeIntervalSince(started)
+        let n = buffer[total], skipped = Int(buffer[total + 2])
+        guard n > 0 else { return StepResult(loss: nil, images: 0, skipped: skipped) }
+        buffer.withUnsafeBufferPointer { acc in
+            var at = 0
+            for p in params {
+                p.grad.withUnsafeMutableBufferPointer { g in
+                    for i in 0..<g.count { g[i] = acc[at + i] / n }
+                }
+                at += p.value.count
+            }
+        }
+        optimizer.lr = state.lr
+        try optimizer.step()
+        state.step += 1
+        return StepResult(loss: buffer[total + 1] / n, images: Int(n), skipped: skipped)
+    }
+
+    /// Rank 0's parameters and buffers (BatchNorm running statistics, counts) on every rank.
+    static func broadcastState(_ model: TrainableResNet, from job: Distributed) throws {
+        let state = model.stateDict()
+        let keys = state.keys.sorted()
+        var flat: [Float] = []
+        flat.reserveCapacity(keys.reduce(0) { $0 + state[$1]!.count })
+        for k in keys { flat += state[k]!.data }
+        try job.broadcast(&flat)
+        guard !job.isRoot else { return }
+        var out: StateDict = [:]
+        var at = 0
+        for k in keys {
+            let t = state[k]!
+            out[k] = HostTensor(shape: t.shape, data: Array(flat[at..<(at + t.count)]))
+            at += t.count
+        }
+        try model.loadStateDict(out, strict: true)
+    }
+}

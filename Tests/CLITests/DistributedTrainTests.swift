@@ -1,0 +1,177 @@
+import CNNSpot
+import Foundation
+import XCTest
+
+/// Issue 14: `mpirun -np 2 cnnspot train` (Open MPI, loaded at run time). Two ranks compute
+/// each batch's two halves, and the averaged gradient gives the same parameters and Adam state,
+/// bit for bit, as one process computing the same two halves (`--micro-batches 2`: BatchNorm
+/// statistics per half, as per rank). With two ranks the all-reduce is one addition per value,
+/// so its order is fixed: the comparison is exact (one network thread per process, as oneDNN is
+/// then deterministic). A killed rank ends the job; `--resume` continues it with any N.
+final class DistributedTrainTests: XCTestCase {
+    var dir: URL!
+    var data: URL!
+
+    override func setUpWithError() throws {
+        dir = try scratchDirectory("mpi-train")
+        // 16 + 16 training images, 8 + 8 validation images of MiniSynths v1 (links).
+        let source = CLI.shared.appendingPathComponent("minisynths")
+        let fm = FileManager.default
+        for (split, n) in [("train", 16), ("val", 8)] {
+            for label in ["0_real", "1_fake"] {
+                let from = source.appendingPathComponent("\(split)/realesrgan/\(label)")
+                let to = dir.appendingPathComponent("data/\(split)/realesrgan/\(label)")
+                try fm.createDirectory(at: to, withIntermediateDirectories: true)
+                for name in try fm.contentsOfDirectory(atPath: from.path).filter({ $0.hasSuffix(".png") }).sorted().prefix(n) {
+                    try fm.createSymbolicLink(at: to.appendingPathComponent(name), withDestinationURL: from.appendingPathComponent(name))
+                }
+            }
+        }
+        data = dir.appendingPathComponent("data")
+    }
+
+    /// Batch 8 of 32 images: 4 steps per epoch, so `steps` 6 and 10 cross an epoch end
+    /// (validation split over the ranks, the LR schedule, BatchNorm buffers sent from rank 0).
+    func train(_ name: String, steps: Int, _ extra: [String] = []) -> [String] {
+        ["train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
+         "--arch", "resnet18", "--crop-size", "64", "--load-size", "72", "--batch-size", "8", "--max-steps", "\(steps)",
+         "--threads", "1", "--workers", "1", "--save-latest-freq", "2", "--seed", "3", "--lr", "1e-3",
+         "--blur-prob", "0.5", "--blur-sig", "0,3", "--jpg-prob", "0.5", "--jpg-qual", "30,100", "--jpg-method", "cv2,pil"] + extra
+    }
+
+    /// `mpirun` with what it needs here (root in a container, two slots on any machine).
+    func mpirun(_ ranks: Int, _ args: [String]) throws -> Process {
+        guard let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first(where: FileManager.default.isExecutableFile) else {
+            XCTFail("mpirun is not installed (scripts/setup.sh installs openmpi-bin)")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: mpirun)
+        p.arguments = ["--oversubscribe", "-np", "\(ranks)", try CLI.binary().path] + args
+        var env = ProcessInfo.processInfo.environment
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        return p
+    }
+
+    func wait(_ p: Process, _ err: Pipe) -> (code: Int32, stderr: String) {
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    func runMPI(_ ranks: Int, _ args: [String]) throws -> (code: Int32, stderr: String) {
+        let p = try mpirun(ranks, args)
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        return wait(p, err)
+    }
+
+    func checkpoint(_ name: String) throws -> TrainingCheckpoint.Contents {
+        try TrainingCheckpoint.read(dir.appendingPathComponent("ck/\(name)/latest.safetensors").path)
+    }
+
+    /// The largest difference of parameters and of Adam moments between two checkpoints.
+    func difference(_ a: TrainingCheckpoint.Contents, _ b: TrainingCheckpoint.Contents) throws -> (parameters: Float, moments: Float) {
+        var worst: Float = 0, worstMoment: Float = 0
+        XCTAssertEqual(a.moments.keys.sorted(), b.moments.keys.sorted())
+        for key in a.moments.keys {  // the trained parameters (BatchNorm buffers are rank 0's: see SCALE.md)
+            let (t, u) = (try XCTUnwrap(a.stateDict[key]), try XCTUnwrap(b.stateDict[key]))
+            XCTAssertEqual(t.shape, u.shape, key)
+            for (x, y) in zip(t.data, u.data) { worst = max(worst, abs(x - y)) }
+            let (m, n) = (a.moments[key]!, b.moments[key]!)
+            XCTAssertEqual(m.step, n.step, key)
+            for (x, y) in zip(m.expAvg.data + m.expAvgSq.data, n.expAvg.data + n.expAvgSq.data) { worstMoment = max(worstMoment, abs(x - y)) }
+        }
+        return (worst, worstMoment)
+    }
+
+    func testTwoRanksTrainAsOneProcessComputingTheSameHalves() throws {
+        let one = try CLI.run(train("one", steps: 6, ["--micro-batches", "2"]))
+        XCTAssertEqual(one.code, 0, one.stderr)
+        let two = try runMPI(2, train("two", steps: 6))
+        XCTAssertEqual(two.code, 0, two.stderr)
+        XCTAssertTrue(two.stderr.contains("data-parallel: 2 rank(s) x 1 micro-batch(es) per batch of 8"), two.stderr)
+        XCTAssertEqual(two.stderr.components(separatedBy: "epoch 0: train loss").count, 2, "rank 0 alone reports: \(two.stderr)")
+        let (a, b) = (try checkpoint("one"), try checkpoint("two"))
+        XCTAssertEqual(a.state.step, 6); XCTAssertEqual(b.state.step, 6)
+        XCTAssertEqual(a.state.epoch, b.state.epoch); XCTAssertEqual(a.state.epochLossSum, b.state.epochLossSum)
+        let d = try difference(a, b)
+        print("mpi train: 2 ranks vs 1 process x 2 micro-batches, 6 steps: max |param diff| \(d.parameters), max |Adam moment diff| \(d.moments)")
+        XCTAssertEqual(d.parameters, 0); XCTAssertEqual(d.moments, 0)
+        // One log row per epoch (rank 0 writes), the same training loss.
+        func rows(_ name: String) throws -> [[String]] {
+            CLI.csv(try String(contentsOf: dir.appendingPathComponent("ck/\(name)/log.csv"), encoding: .utf8))
+        }
+        let (ra, rb) = (try rows("one"), try rows("two"))
+        XCTAssertEqual(rb.count, 2, "header + epoch 0")
+        let loss = try XCTUnwrap(ra.first?.firstIndex(of: "train_loss"))
+        XCTAssertEqual(ra[1][loss], rb[1][loss])
+        // Not what a batch at once computes: BatchNorm sees halves (the reason for --micro-batches).
+        let whole = try CLI.run(train("whole", steps: 6))
+        XCTAssertEqual(whole.code, 0, whole.stderr)
+        XCTAssertGreaterThan(try difference(try checkpoint("whole"), b).parameters, 0)
+    }
+
+    func testKilledRankEndsTheJobAndResumeContinuesWithAnotherN() throws {
+        let reference = try CLI.run(train("reference", steps: 10, ["--micro-batches", "2"]))
+        XCTAssertEqual(reference.code, 0, reference.stderr)
+        // Two ranks, one killed (SIGKILL) once the first latest.safetensors exists.
+        let latest = dir.appendingPathComponent("ck/killed/latest.safetensors").path
+        let p = try mpirun(2, train("killed", steps: 10))
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        var deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: latest) && p.isRunning && Date() < deadline { usleep(5_000) }
+        let ranks = Self.children(of: p.processIdentifier)
+        XCTAssertEqual(ranks.count, 2, "mpirun's two ranks")
+        if let victim = ranks.last { kill(victim, SIGKILL) }
+        deadline = Date().addingTimeInterval(60)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(p.isRunning, "the job must end when a rank dies, not hang")
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        let ended = wait(p, err)
+        XCTAssertNotEqual(ended.code, 0, ended.stderr)
+        XCTAssertTrue(ended.stderr.contains("signal 9"), ended.stderr)
+        let killedAt = try TrainingCheckpoint.read(latest).state
+        XCTAssertLessThan(killedAt.step, 10, "killed before the end")
+        // Resumed by one process computing the two halves: the same run as the reference.
+        let resumed = try CLI.run(train("killed", steps: 10, ["--micro-batches", "2", "--resume"]))
+        XCTAssertEqual(resumed.code, 0, resumed.stderr)
+        let (a, b) = (try checkpoint("reference"), try checkpoint("killed"))
+        XCTAssertEqual(b.state.step, 10)
+        let d = try difference(a, b)
+        print("mpi train: killed at step \(killedAt.step), resumed with N=1: max |param diff| \(d.parameters), max |Adam moment diff| \(d.moments)")
+        XCTAssertEqual(d.parameters, 0); XCTAssertEqual(d.moments, 0)
+    }
+
+    func testMPIProblemsAreClearErrors() throws {
+        let base = train("x", steps: 1)
+        let missing = try CLI.runShell("OMPI_COMM_WORLD_SIZE=2 CNNSPOT_LIBMPI=/nonexistent/libmpi.so \"$CNNSPOT\" "
+                                       + base.map { "'\($0)'" }.joined(separator: " "))
+        XCTAssertEqual(missing.code, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("Open MPI could not be started: cannot load /nonexistent/libmpi.so"), missing.stderr)
+        let mpich = try CLI.runShell("env -u OMPI_COMM_WORLD_SIZE PMI_RANK=0 PMI_SIZE=2 \"$CNNSPOT\" " + base.map { "'\($0)'" }.joined(separator: " "))
+        XCTAssertEqual(mpich.code, 1, mpich.stderr)
+        XCTAssertTrue(mpich.stderr.contains("MPICH and Intel MPI are not supported"), mpich.stderr)
+        // A global batch smaller than the ranks.
+        let small = try runMPI(2, train("small", steps: 1, ["--batch-size", "1"]))
+        XCTAssertNotEqual(small.code, 0)
+        XCTAssertTrue(small.stderr.contains("--batch-size 1 is smaller than 2 ranks"), small.stderr)
+    }
+
+    /// Processes whose parent is `pid` (from /proc), in pid order.
+    static func children(of pid: Int32) -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }.sorted()
+    }
+}

@@ -39,9 +39,15 @@ extension Trainer {
             buffer[total + 1] += loss * n
         }
         buffer[total + 2] = Float(skippedHere)
-        let started = Date()
-        try distributed?.sum(&buffer)
-        allreduceSeconds += Date().timeIntervalSince(started)
+        if let d = distributed, d.size > 1 {
+            // The barrier separates waiting for the slowest rank from the all-reduce itself.
+            let started = Date()
+            try d.barrier()
+            let reached = Date()
+            try d.sum(&buffer)
+            waitSeconds += reached.timeIntervalSince(started)
+            allreduceSeconds += Date().timeIntervalSince(reached)
+        }
         let n = buffer[total], skipped = Int(buffer[total + 2])
         guard n > 0 else { return StepResult(loss: nil, images: 0, skipped: skipped) }
         buffer.withUnsafeBufferPointer { acc in

@@ -31,6 +31,8 @@ extension Trainer {
         let trainPipeline = try AugmentationPipeline(options: options.augmentation(), normalization: normalization)
         let valPipeline = try AugmentationPipeline(options: options.augmentation().validation(), normalization: normalization)
         var stoppedBy = state.finished ? "already finished" : ""
+        // This invocation's training steps: their images and time (checkpoints, validation excluded).
+        var sessionSteps = 0, sessionImages = 0, sessionSeconds = 0.0
         while stoppedBy.isEmpty {
             if let m = options.maxEpochs, state.epoch >= m { stoppedBy = "max epochs"; break }
             if let m = options.maxSteps, state.step >= m { stoppedBy = "max steps"; break }
@@ -58,6 +60,8 @@ extension Trainer {
                     }
                 }
                 let now = Date()
+                if done.loss != nil { sessionSteps += 1; sessionImages += done.images }
+                sessionSeconds += now.timeIntervalSince(clock)
                 state.epochSeconds += now.timeIntervalSince(clock)
                 clock = now
                 progress.advance()
@@ -77,6 +81,15 @@ extension Trainer {
                 try saveLatest()
                 stoppedBy = "max steps"
             }
+        }
+        if sessionSteps > 0 {
+            var line = String(format: "this run: %d step(s), %d image(s) in %.2f s of training steps, %.2f img/s", sessionSteps,
+                              sessionImages, sessionSeconds, Double(sessionImages) / max(sessionSeconds, 1e-9))
+            if let d = distributed, d.size > 1 {
+                line += String(format: "; gradient all-reduce %.1f ms/step, waiting for the other ranks %.1f ms/step (rank 0 of %d)",
+                               1000 * allreduceSeconds / Double(sessionSteps), 1000 * waitSeconds / Double(sessionSteps), d.size)
+            }
+            report(line)
         }
         report("stopped (\(stoppedBy)) after \(state.step) steps; run folder \(options.runDirectory)")
         return Summary(steps: state.step, epochs: log.records(), stoppedBy: stoppedBy, skippedImages: state.skippedImages,

@@ -20,8 +20,10 @@ public final class Trainer {
     public private(set) var startedFrom: String?
     /// The MPI job this process is a rank of (`mpirun -np N cnnspot train`), or nil.
     public let distributed: Distributed?
-    /// Time spent in the gradient all-reduce so far (seconds; 0 outside MPI).
+    /// Time spent in the gradient all-reduce so far, and before it waiting for the slowest rank
+    /// (seconds; 0 outside MPI).
     public internal(set) var allreduceSeconds: Double = 0
+    public internal(set) var waitSeconds: Double = 0
     /// Only rank 0 writes the run's files (manifest, log, checkpoints).
     var writesFiles: Bool { distributed?.isRoot ?? true }
 

@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed (data order, augmentation, initialisation).") var seed: UInt64 = 0
     @Option(help: "CPU threads for the network (default: all cores).") var threads: Int?
     @Option(help: "Data-loading threads.") var workers = 2
+    @Flag(help: "Under mpirun: BatchNorm statistics over the global batch (every rank's part), as one process computing the whole batch; default: per-rank statistics (as PyTorch DDP). A training option, kept by --resume.") var syncBn = false
     @Option(help: "Cut each batch into this many parts, each with its own forward/backward and BatchNorm statistics, gradients averaged over the batch (memory of a smaller batch; what N MPI ranks compute). A run control: --resume takes it from the command line.") var microBatches: Int?
     @Option(help: "Write latest.safetensors every this many steps.") var saveLatestFreq = 2000
     @Option(help: "Print the loss every this many steps.") var lossFreq = 400
@@ -103,7 +104,7 @@ struct TrainCommand: ParsableCommand {
         o.classes = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         o.classBalance = classBalance; o.batchSize = batchSize; o.lr = lr; o.beta1 = beta1
         o.earlystopEpoch = earlystopEpoch; o.maxEpochs = maxEpochs; o.maxSteps = maxSteps; o.seed = seed
-        o.threads = threads; o.workers = workers; o.microBatches = microBatches; o.saveLatestFreq = saveLatestFreq; o.lossFreq = lossFreq; o.valMax = valMax
+        o.threads = threads; o.workers = workers; o.microBatches = microBatches; o.syncBatchNorm = syncBn ? true : nil; o.saveLatestFreq = saveLatestFreq; o.lossFreq = lossFreq; o.valMax = valMax
         o.blurProb = blurProb; o.jpegProb = jpgProb
         o.blurSigma = try list(blurSig, "--blur-sig") { Double($0) }
         o.jpegQuality = try list(jpgQual, "--jpg-qual") { Int($0) }

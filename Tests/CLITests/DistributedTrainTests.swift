@@ -149,6 +149,47 @@ final class DistributedTrainTests: XCTestCase {
         XCTAssertEqual(d.parameters, 0); XCTAssertEqual(d.moments, 0)
     }
 
+    /// `--sync-bn`: BatchNorm over the global batch, so 2 ranks compute the gradient of one
+    /// process's whole batch (Adam's first moment after one step is 0.1 x the gradient): within
+    /// 1e-4 relative per tensor (float rounding of the split sums; measured ~3e-6), where
+    /// per-rank statistics differ by whole multiples. Only one step: Adam's sign-like update
+    /// of near-zero gradients makes later steps chaotic.
+    func testSyncBatchNormGivesTheWholeBatchGradient() throws {
+        let whole = try CLI.run(train("whole", steps: 1))
+        XCTAssertEqual(whole.code, 0, whole.stderr)
+        let sync = try runMPI(2, train("sync", steps: 1, ["--sync-bn"]))
+        XCTAssertEqual(sync.code, 0, sync.stderr)
+        let plain = try runMPI(2, train("plain", steps: 1))
+        XCTAssertEqual(plain.code, 0, plain.stderr)
+        func worstRelative(_ a: TrainingCheckpoint.Contents, _ b: TrainingCheckpoint.Contents) throws -> Float {
+            var worst: Float = 0
+            for (key, m) in a.moments {
+                let n = try XCTUnwrap(b.moments[key])
+                let scale = m.expAvg.data.map(abs).max() ?? 0
+                guard scale > 0 else { continue }
+                let d = zip(m.expAvg.data, n.expAvg.data).map { abs($0 - $1) }.max() ?? 0
+                worst = max(worst, d / scale)
+            }
+            return worst
+        }
+        let (w, s, p) = (try checkpoint("whole"), try checkpoint("sync"), try checkpoint("plain"))
+        let synced = try worstRelative(w, s), perRank = try worstRelative(w, p)
+        print("mpi train: gradient vs one process's whole batch, worst relative per tensor: --sync-bn \(synced), per-rank BatchNorm \(perRank)")
+        XCTAssertLessThan(synced, 1e-4)
+        XCTAssertGreaterThan(perRank, 0.1, "per-rank statistics are not the whole batch's")
+        // The running statistics are the global batch's too: equal on every rank, close to one process's.
+        var worstBuffer: Float = 0
+        for (key, t) in w.stateDict where key.contains("running_") {
+            let u = try XCTUnwrap(s.stateDict[key])
+            worstBuffer = max(worstBuffer, zip(t.data, u.data).map { abs($0 - $1) / max(abs($0), 1e-3) }.max() ?? 0)
+        }
+        XCTAssertLessThan(worstBuffer, 1e-4)
+        // A training option: kept by --resume, refused when it would change.
+        let refused = try CLI.run(train("plain", steps: 2, ["--resume", "--sync-bn"]))
+        XCTAssertEqual(refused.code, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--sync-bn"), refused.stderr)
+    }
+
     func testMPIProblemsAreClearErrors() throws {
         let base = train("x", steps: 1)
         let missing = try CLI.runShell("OMPI_COMM_WORLD_SIZE=2 CNNSPOT_LIBMPI=/nonexistent/libmpi.so \"$CNNSPOT\" "
@@ -162,6 +203,9 @@ final class DistributedTrainTests: XCTestCase {
         let small = try runMPI(2, train("small", steps: 1, ["--batch-size", "1"]))
         XCTAssertNotEqual(small.code, 0)
         XCTAssertTrue(small.stderr.contains("--batch-size 1 is smaller than 2 ranks"), small.stderr)
+        let both = try CLI.run(train("both", steps: 1, ["--sync-bn", "--micro-batches", "2"]))
+        XCTAssertNotEqual(both.code, 0)
+        XCTAssertTrue(both.stderr.contains("--sync-bn and --micro-batches exclude each other"), both.stderr)
     }
 
     /// Processes whose parent is `pid` (from /proc), in pid order.

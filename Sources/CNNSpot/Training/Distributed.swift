@@ -1,10 +1,11 @@
 import CMPIShim
+import CNNSpotNN
 import Foundation
 
 /// The MPI job a process belongs to (`mpirun -np N cnnspot train ...`): its rank and size, and
 /// the collectives data-parallel training needs. Open MPI is loaded at run time, only when the
 /// process was started by `mpirun`: without it, `cnnspot` never touches an MPI library.
-public final class Distributed: @unchecked Sendable {
+public final class Distributed: ReplicaReducer, @unchecked Sendable {
     public let rank: Int
     public let size: Int
     public var isRoot: Bool { rank == 0 }

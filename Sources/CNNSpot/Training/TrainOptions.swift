@@ -35,6 +35,10 @@ public struct TrainOptions: Codable, Sendable, Equatable {
     /// batch before one Adam step; nil = 1 (the whole batch at once). A run control: `--resume`
     /// takes it from the command line, as the number of MPI ranks.
     public var microBatches: Int?
+    /// `--sync-bn`: under MPI, BatchNorm's training statistics over the global batch (every
+    /// rank's part), as one process computing the whole batch; nil = off (per-rank statistics).
+    /// A training option (saved; `--resume` keeps it). No effect in one process.
+    public var syncBatchNorm: Bool?
     public var saveLatestFreq = 2000
     public var lossFreq = 400
     /// Use at most this many validation images (a fixed seeded subset); nil = all.
@@ -95,6 +99,9 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         if let t = threads, t < 1 { throw fail("--threads must be at least 1") }
         if !(1...64).contains(workers) { throw fail("--workers \(workers) must be within 1...64") }
         if let m = microBatches, !(1...batchSize).contains(m) { throw fail("--micro-batches \(m) must be within 1...\(batchSize) (the batch size)") }
+        if syncBatchNorm == true, (microBatches ?? 1) > 1 {
+            throw fail("--sync-bn and --micro-batches exclude each other (micro-batches run one after another: their statistics cannot be shared)")
+        }
         if saveLatestFreq < 1 { throw fail("--save-latest-freq must be at least 1") }
         if lossFreq < 1 { throw fail("--loss-freq must be at least 1") }
         if let v = valMax, v < 2 { throw fail("--val-max must be at least 2") }

@@ -21,11 +21,28 @@ extension Trainer {
         }
         let params = model.namedParameters.map(\.parameter)
         let total = params.reduce(0) { $0 + $1.value.count }
+        // Synchronised BatchNorm: every rank must run the same forward and backward (each
+        // BatchNorm layer sums over the ranks), so the batch's count comes first; a batch where a
+        // rank has no image is skipped by all (its part could not be read).
+        var globalCount: Float?
+        if let d = distributed, d.size > 1, options.syncBatchNorm == true {
+            let here = parts.reduce(0) { $0 + $1.labels.count }
+            var counts: [Double] = [Double(here), here == 0 ? 1 : 0, Double(skippedHere)]
+            try d.sum(&counts)
+            if counts[1] > 0 {
+                report("warning: batch \(state.batchInEpoch) skipped: \(Int(counts[1])) rank(s) could not read any image of their part (--sync-bn needs every rank)")
+                return StepResult(loss: nil, images: 0, skipped: Int(counts[2]))
+            }
+            globalCount = Float(counts[0])
+        }
         // [gradients..., images, loss * images, skipped]
         var buffer = [Float](repeating: 0, count: total + 3)
         for b in parts where !b.labels.isEmpty {
-            let (loss, _) = try model.trainingStep(b.x, labels: b.labels)
-            let n = Float(b.labels.count)
+            let count = Float(b.labels.count)
+            // With a global count, each rank backpropagates its share of the global mean loss
+            // (BatchNorm's dx mixes the ranks' gradients: they must be on one scale).
+            let (loss, _) = try model.trainingStep(b.x, labels: b.labels, lossScale: globalCount.map { count / $0 } ?? 1)
+            let n = globalCount ?? count
             buffer.withUnsafeMutableBufferPointer { acc in
                 var at = 0
                 for p in params {
@@ -35,8 +52,8 @@ extension Trainer {
                     at += p.value.count
                 }
             }
-            buffer[total] += n
-            buffer[total + 1] += loss * n
+            buffer[total] += count
+            buffer[total + 1] += loss * count
         }
         buffer[total + 2] = Float(skippedHere)
         if let d = distributed, d.size > 1 {

@@ -138,6 +138,7 @@ extension Trainer {
             field("--load-size", \.loadSize), field("--crop-size", \.cropSize), field("--no-flip", \.noFlip),
             field("--rz-interp", \.interpolations), field("--blur-prob", \.blurProb), field("--blur-sig", \.blurSigma),
             field("--jpg-prob", \.jpegProb), field("--jpg-qual", \.jpegQuality), field("--jpg-method", \.jpegMethods),
+            field("--sync-bn", \.syncBatchNorm),
         ]
         let conflicts = checks.filter { $0.1 }.map { "\($0.0) \($0.2) (the run has \($0.3))" }
         if !conflicts.isEmpty {

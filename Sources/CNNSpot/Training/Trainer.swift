@@ -88,6 +88,7 @@ public final class Trainer {
         }
         if let d = distributed, d.size > 1 {
             try Trainer.broadcastState(model, from: d)
+            if self.options.syncBatchNorm == true { model.synchronizeBatchNorm(d) }
         }
     }
 

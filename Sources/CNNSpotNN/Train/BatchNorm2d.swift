@@ -11,6 +11,11 @@ import Dispatch
 /// (`batch_norm_cpu_collect_stats`, `batch_norm_cpu_backward`: accscalar_t = double). oneDNN's
 /// float32 one-pass statistics were tried first: ~1e-4 relative variance error, which a
 /// ResNet-50 training step amplifies into percent-level gradient differences.
+/// Sums values over the replicas of a data-parallel job (synchronised BatchNorm).
+public protocol ReplicaReducer: AnyObject {
+    func sum(_ values: inout [Double]) throws
+}
+
 public final class BatchNorm2d {
     public let channels: Int
     public let eps: Double
@@ -25,10 +30,13 @@ public final class BatchNorm2d {
     /// as the separate oneDNN ReLU (`relu_use_dst_for_bwd`) did. Saves a read and a write of the
     /// activation each way, and the ReLU's own output buffer.
     let fusedReLU: Bool
+    /// Synchronised BatchNorm (`--sync-bn`): train-mode statistics over every replica's batch,
+    /// and dx through them; nil: this process's batch alone.
+    public var replicas: ReplicaReducer?
 
     /// After a train forward: the input, the batch mean and 1/sqrt(var + eps) per channel, and
     /// with `fusedReLU` the output (the ReLU mask).
-    private var saved: (x: Tensor, mean: [Double], invStd: [Double], y: Tensor?)?
+    private var saved: (x: Tensor, mean: [Double], invStd: [Double], y: Tensor?, count: Double)?
 
     public convenience init(_ channels: Int, eps: Double = 1e-5, momentum: Double = 0.1) throws {
         try self.init(channels, eps: eps, momentum: momentum, fusedReLU: false)
@@ -66,12 +74,28 @@ public final class BatchNorm2d {
         let y = try Tensor(output: x.memory.desc)
         var mean = [Double](repeating: 0, count: c), invStd = [Double](repeating: 0, count: c)
         var variance = [Double](repeating: 0, count: c)
+        var total = Double(m)  // values per channel the statistics are over
         let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
         if mode == .train {
             x.memory.withUnsafeBufferPointer { xs in
                 mean.withUnsafeMutableBufferPointer { mb in variance.withUnsafeMutableBufferPointer { vb in
                     BatchNormKernels.statistics(xs, geometry, mean: mb, variance: vb)
                 } }
+            }
+            if let replicas {
+                // Sum and sum of squares per channel, and the count, over every replica.
+                var sums = [Double](repeating: 0, count: 2 * c + 1)
+                for ch in 0..<c {
+                    sums[ch] = mean[ch] * Double(m)
+                    sums[c + ch] = (variance[ch] + mean[ch] * mean[ch]) * Double(m)
+                }
+                sums[2 * c] = Double(m)
+                try replicas.sum(&sums)
+                total = sums[2 * c]
+                for ch in 0..<c {
+                    mean[ch] = sums[ch] / total
+                    variance[ch] = max(sums[c + ch] / total - mean[ch] * mean[ch], 0)
+                }
             }
             for ch in 0..<c { invStd[ch] = 1 / (variance[ch] + eps).squareRoot() }
         } else {
@@ -91,7 +115,7 @@ public final class BatchNorm2d {
             BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta, relu: fusedReLU)
         } }
         if mode == .train {
-            let unbias = Double(m) / Double(m - 1), mom = momentum
+            let unbias = total / (total - 1), mom = momentum
             runningMean.withUnsafeMutableBufferPointer { rm in runningVar.withUnsafeMutableBufferPointer { rv in
                 for ch in 0..<c {
                     rm[ch] = Float((1 - mom) * Double(rm[ch]) + mom * mean[ch])
@@ -99,7 +123,7 @@ public final class BatchNorm2d {
                 }
             } }
             numBatchesTracked += 1
-            saved = (x, mean, invStd, fusedReLU ? y : nil)
+            saved = (x, mean, invStd, fusedReLU ? y : nil, total)
         } else {
             saved = nil
         }
@@ -124,15 +148,16 @@ public final class BatchNorm2d {
         var sums = [Double](repeating: 0, count: c), dots = [Double](repeating: 0, count: c)
         let w = weight.value.host.data
         let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
-        func run(_ mask: UnsafeBufferPointer<Float>?) {
-            x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
-                sums.withUnsafeMutableBufferPointer { sb in dots.withUnsafeMutableBufferPointer { db in
-                    BatchNormKernels.backward(x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db,
-                                              reluOutput: mask)
+        let global: ((inout [Double]) throws -> Double)? = replicas.map { r in { values in try r.sum(&values); return s.count } }
+        func run(_ mask: UnsafeBufferPointer<Float>?) throws {
+            try x.memory.withUnsafeBufferPointer { xs in try dy.memory.withUnsafeBufferPointer { g in try dx.memory.withUnsafeMutableBufferPointer { d in
+                try sums.withUnsafeMutableBufferPointer { sb in try dots.withUnsafeMutableBufferPointer { db in
+                    try BatchNormKernels.backward(x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db,
+                                                  reluOutput: mask, global: global)
                 } }
             } } }
         }
-        if let r = reluOutput { r.memory.withUnsafeBufferPointer { run($0) } } else { run(nil) }
+        if let r = reluOutput { try r.memory.withUnsafeBufferPointer { try run($0) } } else { try run(nil) }
         weight.grad.withUnsafeMutableBufferPointer { gw in bias.grad.withUnsafeMutableBufferPointer { gb in
             for ch in 0..<c { gw[ch] += Float(dots[ch] * s.invStd[ch]); gb[ch] += Float(sums[ch]) }
         } }

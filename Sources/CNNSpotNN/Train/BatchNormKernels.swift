@@ -87,14 +87,30 @@ enum BatchNormKernels {
     static func backward(x: UnsafeBufferPointer<Float>, dy: UnsafeBufferPointer<Float>, dx: UnsafeMutableBufferPointer<Float>,
                          _ g: Geometry, mean: [Double], invStd: [Double], weight: [Float],
                          sums: UnsafeMutableBufferPointer<Double>, dots: UnsafeMutableBufferPointer<Double>,
-                         reluOutput: UnsafeBufferPointer<Float>? = nil) {
+                         reluOutput: UnsafeBufferPointer<Float>? = nil, global: ((inout [Double]) throws -> Double)? = nil) throws {
+        backwardReduce(x: x, dy: dy, g, mean: mean, sums: sums, dots: dots, reluOutput: reluOutput)
+        var m = Double(g.perChannel)
+        var gs = Array(sums), gd = Array(dots)
+        if let global {
+            // Synchronised BatchNorm: dx needs the sums over every replica's batch (the
+            // parameters' gradients keep the local ones; the replicas' gradients are summed later).
+            var both = gs + gd
+            m = try global(&both)
+            gs = Array(both[..<sums.count]); gd = Array(both[sums.count...])
+        }
+        backwardApply(x: x, dy: dy, dx: dx, g, mean: mean, invStd: invStd, weight: weight, sums: gs, dots: gd, count: m,
+                      reluOutput: reluOutput)
+    }
+
+    /// Per channel: `sums` = sum(dy), `dots` = sum(dy * (x - mean)) (dy masked by the ReLU output).
+    static func backwardReduce(x: UnsafeBufferPointer<Float>, dy: UnsafeBufferPointer<Float>, _ g: Geometry, mean: [Double],
+                               sums: UnsafeMutableBufferPointer<Double>, dots: UnsafeMutableBufferPointer<Double>,
+                               reluOutput: UnsafeBufferPointer<Float>?) {
         let ys = reluOutput.map { UnsafeRawPointer($0.baseAddress!) }
-        let m = Double(g.perChannel)
         parallelChannels(g.blocks) { blk in
             let b = g.width
             if b == 16 {
                 let xs = UnsafeRawPointer(x.baseAddress!), gs = UnsafeRawPointer(dy.baseAddress!)
-                let ds = UnsafeMutableRawPointer(dx.baseAddress!)
                 var mu0 = SIMD8<Double>(), mu1 = SIMD8<Double>()
                 for k in 0..<8 { mu0[k] = mean[blk * 16 + k]; mu1[k] = mean[blk * 16 + 8 + k] }
                 var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), t0 = SIMD8<Double>(), t1 = SIMD8<Double>()
@@ -107,11 +123,40 @@ enum BatchNormKernels {
                     s0 += g0; s1 += g1
                     t0 += (SIMD8<Double>(v.lowHalf) - mu0) * g0; t1 += (SIMD8<Double>(v.highHalf) - mu1) * g1
                 } }
+                for k in 0..<16 {
+                    let ch = blk * 16 + k
+                    sums[ch] = k < 8 ? s0[k] : s1[k - 8]; dots[ch] = k < 8 ? t0[k] : t1[k - 8]
+                }
+                return
+            }
+            func maskedDy(_ i: Int) -> Float { reluOutput.map { $0[i] > 0 ? dy[i] : 0 } ?? dy[i] }
+            let mu = (0..<b).map { mean[blk * b + $0] }
+            var sum = [Double](repeating: 0, count: b), dot = [Double](repeating: 0, count: b)
+            for i in 0..<g.n { for j in 0..<g.hw {
+                let o = g.offset(i, blk, j)
+                for k in 0..<b {
+                    let gv = Double(maskedDy(o + k)); sum[k] += gv; dot[k] += (Double(x[o + k]) - mu[k]) * gv
+                }
+            } }
+            for k in 0..<b { sums[blk * b + k] = sum[k]; dots[blk * b + k] = dot[k] }
+        }
+    }
+
+    /// dx = (dy - sum / M - (x - mean) * dot * invstd^2 / M) * invstd * weight, with the channel
+    /// sums of `backwardReduce` over M = `count` values per channel.
+    static func backwardApply(x: UnsafeBufferPointer<Float>, dy: UnsafeBufferPointer<Float>, dx: UnsafeMutableBufferPointer<Float>,
+                              _ g: Geometry, mean: [Double], invStd: [Double], weight: [Float], sums: [Double], dots: [Double],
+                              count m: Double, reluOutput: UnsafeBufferPointer<Float>?) {
+        let ys = reluOutput.map { UnsafeRawPointer($0.baseAddress!) }
+        parallelChannels(g.blocks) { blk in
+            let b = g.width
+            if b == 16 {
+                let xs = UnsafeRawPointer(x.baseAddress!), gs = UnsafeRawPointer(dy.baseAddress!)
+                let ds = UnsafeMutableRawPointer(dx.baseAddress!)
                 var gm = SIMD16<Float>(), pj = SIMD16<Float>(), sc = SIMD16<Float>(), mf = SIMD16<Float>()
                 for k in 0..<16 {
-                    let ch = blk * 16 + k, sum = k < 8 ? s0[k] : s1[k - 8], dot = k < 8 ? t0[k] : t1[k - 8]
-                    sums[ch] = sum; dots[ch] = dot
-                    gm[k] = Float(sum / m); pj[k] = Float(dot * invStd[ch] * invStd[ch] / m)
+                    let ch = blk * 16 + k
+                    gm[k] = Float(sums[ch] / m); pj[k] = Float(dots[ch] * invStd[ch] * invStd[ch] / m)
                     sc[k] = Float(invStd[ch] * Double(weight[ch])); mf[k] = Float(mean[ch])
                 }
                 for i in 0..<g.n { for j in 0..<g.hw {
@@ -124,20 +169,11 @@ enum BatchNormKernels {
                 return
             }
             func maskedDy(_ i: Int) -> Float { reluOutput.map { $0[i] > 0 ? dy[i] : 0 } ?? dy[i] }
-            let mu = (0..<b).map { mean[blk * b + $0] }
-            var sum = [Double](repeating: 0, count: b), dot = [Double](repeating: 0, count: b)
-            for i in 0..<g.n { for j in 0..<g.hw {
-                let o = g.offset(i, blk, j)
-                for k in 0..<b {
-                    let gv = Double(maskedDy(o + k)); sum[k] += gv; dot[k] += (Double(x[o + k]) - mu[k]) * gv
-                }
-            } }
             var gradMean = [Float](repeating: 0, count: b), proj = gradMean, scale = gradMean, muF = gradMean
             for k in 0..<b {
                 let ch = blk * b + k
-                sums[ch] = sum[k]; dots[ch] = dot[k]
-                gradMean[k] = Float(sum[k] / m); proj[k] = Float(dot[k] * invStd[ch] * invStd[ch] / m)
-                scale[k] = Float(invStd[ch] * Double(weight[ch])); muF[k] = Float(mu[k])
+                gradMean[k] = Float(sums[ch] / m); proj[k] = Float(dots[ch] * invStd[ch] * invStd[ch] / m)
+                scale[k] = Float(invStd[ch] * Double(weight[ch])); muF[k] = Float(mean[ch])
             }
             for i in 0..<g.n { for j in 0..<g.hw {
                 let o = g.offset(i, blk, j)

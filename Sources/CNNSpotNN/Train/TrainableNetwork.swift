@@ -52,6 +52,11 @@ public final class TrainableNetwork {
     /// Sets every gradient to zero.
     public func zeroGrad() { for (_, p) in namedParameters { p.zeroGrad() } }
 
+    /// Synchronised BatchNorm over the replicas `reducer` sums over (nil: per-process statistics).
+    public func synchronizeBatchNorm(_ reducer: ReplicaReducer?) {
+        for (_, bn) in namedBatchNorms { bn.replicas = reducer }
+    }
+
     /// `x` `[N, 3, H, W]` -> logits `[N, numClasses]`.
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         guard x.shape.count == 4, x.shape[1] == 3 else {
@@ -92,14 +97,17 @@ public final class TrainableNetwork {
     /// One step of the detector's objective on a batch: zero grads, train forward,
     /// BCEWithLogits (mean) against `labels` (`[N]` or `[N, 1]`, 0 real / 1 fake), backward.
     /// Returns the loss and the logits `[N, 1]`; the optimiser step is the caller's.
-    public func trainingStep(_ x: HostTensor, labels: [Float]) throws -> (loss: Float, logits: HostTensor) {
+    /// `lossScale` multiplies the loss gradient (the returned loss is unscaled): a data-parallel
+    /// replica with synchronised BatchNorm backpropagates its share `n / N` of the global mean loss.
+    public func trainingStep(_ x: HostTensor, labels: [Float], lossScale: Float = 1) throws -> (loss: Float, logits: HostTensor) {
         guard spec.numClasses == 1, labels.count == x.shape.first else {
             throw NNError.badShape("trainingStep: \(labels.count) labels for input \(x.shape) (one logit per image)")
         }
         zeroGrad()
         do {
             let logits = try forward(x, mode: .train)
-            let (loss, grad) = try BCEWithLogits.forwardBackward(logits: logits, targets: HostTensor(shape: logits.shape, data: labels))
+            var (loss, grad) = try BCEWithLogits.forwardBackward(logits: logits, targets: HostTensor(shape: logits.shape, data: labels))
+            if lossScale != 1 { grad.data = grad.data.map { $0 * lossScale } }
             try backward(grad)
             return (loss, logits)
         } catch {

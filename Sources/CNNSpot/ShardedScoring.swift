@@ -101,7 +101,7 @@ public enum ShardedScoring {
             .write(to: directory.appendingPathComponent(ScoringShardManifest.fileName), options: .atomic)
     }
 
-    /// Whether `path` is the output folder of an eval or robustness shard.
+    /// Whether `path` is a folder: eval and robustness shards write folders, detect shards files.
     public static func isShardFolder(_ path: String) -> Bool {
         var dir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue

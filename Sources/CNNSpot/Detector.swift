@@ -60,7 +60,12 @@ public final class Detector {
 
     /// The model's float state dict and the network it describes (one-logit head required).
     public static func stateDict(from checkpoint: LoadedCheckpoint, file: String, strict: Bool) throws -> (NetworkSpec, StateDict) {
-        let entries = try checkpoint.floatStateDict(stripModulePrefix: true)
+        var entries = try checkpoint.floatStateDict(stripModulePrefix: true)
+        // A trainer's `latest.safetensors` also holds Adam's moments (`optimizer.*`): the model
+        // is the rest, as in its epoch and best files.
+        if checkpoint.metadata[TrainingCheckpoint.stateKey] != nil {
+            entries.removeAll { $0.key.hasPrefix("optimizer.") }
+        }
         var shapes: [String: [Int]] = [:]
         var dict: StateDict = [:]
         for e in entries {

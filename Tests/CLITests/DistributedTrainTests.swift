@@ -190,6 +190,22 @@ final class DistributedTrainTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--sync-bn"), refused.stderr)
     }
 
+    /// Not MPI, but a run's files: `detect -m latest.safetensors` scores with its model part
+    /// (Adam's moments left out), as the epoch file written at the same step does.
+    func testLatestCheckpointDetectsAsItsEpochFile() throws {
+        let run = try CLI.run(train("one-epoch", steps: 4))  // exactly one epoch: latest and epoch_0 hold one model
+        XCTAssertEqual(run.code, 0, run.stderr)
+        let images = data.appendingPathComponent("val/realesrgan/1_fake").path
+        func scores(_ file: String) throws -> [[String]] {
+            let r = try CLI.run(["detect", images, "-m", dir.appendingPathComponent("ck/one-epoch/\(file)").path, "--format", "csv", "--batch-size", "1"])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            return CLI.csv(r.stdout)
+        }
+        let (latest, epoch) = (try scores("latest.safetensors"), try scores("epoch_0.safetensors"))
+        XCTAssertEqual(latest.count, 9, "header + 8 images")
+        XCTAssertEqual(latest, epoch)
+    }
+
     func testMPIProblemsAreClearErrors() throws {
         let base = train("x", steps: 1)
         let missing = try CLI.runShell("OMPI_COMM_WORLD_SIZE=2 CNNSPOT_LIBMPI=/nonexistent/libmpi.so \"$CNNSPOT\" "

@@ -64,13 +64,14 @@ public struct ScoringShardManifest: Codable, Sendable {
         struct Identity: Encodable {
             var kind: String; var shards: Int; var inputs: String; var total: Int; var sets: [SetEntry]
             var blocks: [String]; var threshold: Double; var crops: [Int?]?; var levels: [String]; var crop: Int?
-            var maxPerSet: Int?
+            var maxPerSet: Int?; var model: String?; var decoding: [String?]
         }
         let r = robustness
         return try JSONText.encoder(pretty: false).encode(Identity(
             kind: kind, shards: shards, inputs: inputs_sha256, total: inputs_total, sets: sets, blocks: blocks,
             threshold: threshold, crops: crops, levels: r?.levels.map { "\($0.0.rawValue) \($0.1)" } ?? [],
-            crop: r?.preprocessing.crop, maxPerSet: r?.maxPerSet))
+            crop: r?.preprocessing.crop, maxPerSet: r?.maxPerSet, model: manifest.model?.sha256,
+            decoding: [manifest.settings["exif_transpose"], manifest.settings["layout"]]))
     }
 }
 
@@ -136,7 +137,7 @@ public enum ShardedScoring {
             let m = s.manifest, f = first.manifest
             throw ShardError.invalid("\(s.folder) is shard \(m.shard)/\(m.shards) of another job than \(first.folder) "
                 + "(\(m.kind) of \(m.inputs_total) images, fingerprint \(m.inputs_sha256.prefix(12)), \(m.blocks.count) block(s) "
-                + "vs \(f.kind) of \(f.inputs_total), \(f.inputs_sha256.prefix(12)), \(f.blocks.count); or other settings)")
+                + "vs \(f.kind) of \(f.inputs_total), \(f.inputs_sha256.prefix(12)), \(f.blocks.count); or another model or settings)")
         }
         let n = first.manifest.shards, total = first.manifest.inputs_total
         var byIndex = [Int: (folder: String, manifest: ScoringShardManifest)]()
@@ -211,7 +212,8 @@ public enum ShardedScoring {
             }
             scores.append(perSet)
         }
-        return Merged(manifest: first.manifest, scores: scores, warnings: warnings)
+        // Shard 0's manifest, whatever order the folders were given in.
+        return Merged(manifest: byIndex[0]!.manifest, scores: scores, warnings: warnings)
     }
 
     /// One row of an eval or robustness `scores.csv`, by its header's column names.

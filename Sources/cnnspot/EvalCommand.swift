@@ -49,6 +49,9 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("--layout must be auto, one-set or set-per-child")
         }
         _ = try preprocessings()
+        if sharding.shard != nil && !CommandLine.arguments.contains(where: { $0 == "-o" || $0 == "--output" || $0.hasPrefix("--output=") }) {
+            throw ValidationError("--shard needs -o DIR, one folder per shard (for cnnspot merge)")
+        }
     }
 
     func preprocessings() throws -> [TestTimePreprocessing] {

@@ -5,7 +5,7 @@ import XCTest
 /// Issue 14: `mpirun -np 2 cnnspot train` (Open MPI, loaded at run time). Two ranks compute
 /// each batch's two halves, and the averaged gradient gives the same parameters and Adam state,
 /// bit for bit, as one process computing the same two halves (`--micro-batches 2`: BatchNorm
-/// statistics per half, as per rank). With two ranks the all-reduce is one addition per value,
+/// statistics per half, as per rank; running statistics moved by the first half, as rank 0's). With two ranks the all-reduce is one addition per value,
 /// so its order is fixed: the comparison is exact (one network thread per process, as oneDNN is
 /// then deterministic). A killed rank ends the job; `--resume` continues it with any N.
 final class DistributedTrainTests: XCTestCase {
@@ -74,14 +74,17 @@ final class DistributedTrainTests: XCTestCase {
         try TrainingCheckpoint.read(dir.appendingPathComponent("ck/\(name)/latest.safetensors").path)
     }
 
-    /// The largest difference of parameters and of Adam moments between two checkpoints.
+    /// The largest difference of parameters and buffers, and of Adam moments, between two checkpoints.
     func difference(_ a: TrainingCheckpoint.Contents, _ b: TrainingCheckpoint.Contents) throws -> (parameters: Float, moments: Float) {
         var worst: Float = 0, worstMoment: Float = 0
         XCTAssertEqual(a.moments.keys.sorted(), b.moments.keys.sorted())
-        for key in a.moments.keys {  // the trained parameters (BatchNorm buffers are rank 0's: see SCALE.md)
-            let (t, u) = (try XCTUnwrap(a.stateDict[key]), try XCTUnwrap(b.stateDict[key]))
+        XCTAssertEqual(a.stateDict.keys.sorted(), b.stateDict.keys.sorted())
+        for (key, t) in a.stateDict {  // parameters and BatchNorm buffers
+            let u = try XCTUnwrap(b.stateDict[key])
             XCTAssertEqual(t.shape, u.shape, key)
             for (x, y) in zip(t.data, u.data) { worst = max(worst, abs(x - y)) }
+        }
+        for key in a.moments.keys {
             let (m, n) = (a.moments[key]!, b.moments[key]!)
             XCTAssertEqual(m.step, n.step, key)
             for (x, y) in zip(m.expAvg.data + m.expAvgSq.data, n.expAvg.data + n.expAvgSq.data) { worstMoment = max(worstMoment, abs(x - y)) }
@@ -100,7 +103,7 @@ final class DistributedTrainTests: XCTestCase {
         XCTAssertEqual(a.state.step, 6); XCTAssertEqual(b.state.step, 6)
         XCTAssertEqual(a.state.epoch, b.state.epoch); XCTAssertEqual(a.state.epochLossSum, b.state.epochLossSum)
         let d = try difference(a, b)
-        print("mpi train: 2 ranks vs 1 process x 2 micro-batches, 6 steps: max |param diff| \(d.parameters), max |Adam moment diff| \(d.moments)")
+        print("mpi train: 2 ranks vs 1 process x 2 micro-batches, 6 steps: max |param/buffer diff| \(d.parameters), max |Adam moment diff| \(d.moments)")
         XCTAssertEqual(d.parameters, 0); XCTAssertEqual(d.moments, 0)
         // One log row per epoch (rank 0 writes), the same training loss.
         func rows(_ name: String) throws -> [[String]] {
@@ -108,8 +111,12 @@ final class DistributedTrainTests: XCTestCase {
         }
         let (ra, rb) = (try rows("one"), try rows("two"))
         XCTAssertEqual(rb.count, 2, "header + epoch 0")
-        let loss = try XCTUnwrap(ra.first?.firstIndex(of: "train_loss"))
-        XCTAssertEqual(ra[1][loss], rb[1][loss])
+        // The same training loss, and the same validation: one part per step moves BatchNorm's
+        // running statistics in both (rank 0's first), so both validate the same model.
+        for column in ["train_loss", "val_acc", "val_ap"] {
+            let c = try XCTUnwrap(ra.first?.firstIndex(of: column))
+            XCTAssertEqual(ra[1][c], rb[1][c], column)
+        }
         // Not what a batch at once computes: BatchNorm sees halves (the reason for --micro-batches).
         let whole = try CLI.run(train("whole", steps: 6))
         XCTAssertEqual(whole.code, 0, whole.stderr)
@@ -214,11 +221,14 @@ final class DistributedTrainTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("Open MPI could not be started: cannot load /nonexistent/libmpi.so"), missing.stderr)
         let mpich = try CLI.runShell("env -u OMPI_COMM_WORLD_SIZE PMI_RANK=0 PMI_SIZE=2 \"$CNNSPOT\" " + base.map { "'\($0)'" }.joined(separator: " "))
         XCTAssertEqual(mpich.code, 1, mpich.stderr)
-        XCTAssertTrue(mpich.stderr.contains("MPICH and Intel MPI are not supported"), mpich.stderr)
+        XCTAssertTrue(mpich.stderr.contains("MPICH, Intel MPI and srun-launched ranks are not supported"), mpich.stderr)
         // A global batch smaller than the ranks.
         let small = try runMPI(2, train("small", steps: 1, ["--batch-size", "1"]))
         XCTAssertNotEqual(small.code, 0)
         XCTAssertTrue(small.stderr.contains("--batch-size 1 is smaller than 2 ranks"), small.stderr)
+        let srun = try CLI.runShell("env -u OMPI_COMM_WORLD_SIZE PMIX_RANK=1 \"$CNNSPOT\" " + base.map { "'\($0)'" }.joined(separator: " "))
+        XCTAssertEqual(srun.code, 1, srun.stderr)
+        XCTAssertTrue(srun.stderr.contains("PMIX_RANK is set but not OMPI_COMM_WORLD_SIZE"), srun.stderr)
         let both = try CLI.run(train("both", steps: 1, ["--sync-bn", "--micro-batches", "2"]))
         XCTAssertNotEqual(both.code, 0)
         XCTAssertTrue(both.stderr.contains("--sync-bn and --micro-batches exclude each other"), both.stderr)

@@ -102,6 +102,9 @@ final class ShardScoringCLITests: XCTestCase {
         r = try merge(["s0", "s1", "s2"])
         XCTAssertEqual(r.code, 1); XCTAssertTrue(r.stderr.contains("s1: no shard.json"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("m").path), "nothing written on error")
+        // A shard without its own folder would share eval's default one with the other shards.
+        r = try cnnspot(base + ["--shard", "0/3"])
+        XCTAssertEqual(r.code, 64, r.stderr); XCTAssertTrue(r.stderr.contains("--shard needs -o DIR"), r.stderr)
         // Files and folders mixed.
         r = try merge(["s0", "one.csv"])
         XCTAssertEqual(r.code, 1); XCTAssertTrue(r.stderr.contains("one.csv is not a folder") || r.stderr.contains("one.csv: no such file"), r.stderr)

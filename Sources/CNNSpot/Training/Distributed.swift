@@ -26,8 +26,13 @@ public final class Distributed: ReplicaReducer, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let current { return current }
         guard let sizeText = env["OMPI_COMM_WORLD_SIZE"] else {
-            if env["PMI_RANK"] != nil || env["PMI_SIZE"] != nil {
-                throw DistributedError.mpi("PMI_RANK is set but not OMPI_COMM_WORLD_SIZE: data-parallel training needs Open MPI's mpirun (Debian: openmpi-bin); MPICH and Intel MPI are not supported")
+            // Another launcher (MPICH's or Intel MPI's mpirun, Slurm's srun): N processes would
+            // each train alone into the same run folder.
+            for key in ["PMI_RANK", "PMIX_RANK"] where env[key] != nil {
+                throw DistributedError.mpi("\(key) is set but not OMPI_COMM_WORLD_SIZE: data-parallel training needs Open MPI's mpirun (Debian: openmpi-bin); MPICH, Intel MPI and srun-launched ranks are not supported")
+            }
+            if let n = env["SLURM_NTASKS"].flatMap(Int.init), n > 1, env["SLURM_STEP_ID"] != nil {
+                throw DistributedError.mpi("started by srun as one of \(n) tasks: run `mpirun -np \(n) cnnspot train ...` inside the allocation instead (Open MPI's launcher)")
             }
             return nil
         }
@@ -66,6 +71,11 @@ public final class Distributed: ReplicaReducer, @unchecked Sendable {
 
     /// Rank 0's `values` on every rank (the same count on each).
     public func broadcast(_ values: inout [Float]) throws {
+        guard size > 1, !values.isEmpty else { return }
+        try values.withUnsafeMutableBytes { try Self.check(cnnspot_mpi_broadcast($0.baseAddress, $0.count, 0), "MPI_Bcast") }
+    }
+
+    public func broadcast(_ values: inout [Double]) throws {
         guard size > 1, !values.isEmpty else { return }
         try values.withUnsafeMutableBytes { try Self.check(cnnspot_mpi_broadcast($0.baseAddress, $0.count, 0), "MPI_Bcast") }
     }

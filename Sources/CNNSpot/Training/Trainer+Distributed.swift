@@ -37,7 +37,11 @@ extension Trainer {
         }
         // [gradients..., images, loss * images, skipped]
         var buffer = [Float](repeating: 0, count: total + 3)
-        for b in parts where !b.labels.isEmpty {
+        // One part per step moves BatchNorm's running statistics, the first: with micro-batches
+        // as with ranks (rank 0's first part is the one saved), so both validate the same model.
+        defer { if parts.count > 1 { model.updateRunningStatistics(true) } }
+        for (index, b) in parts.enumerated() where !b.labels.isEmpty {
+            if parts.count > 1 { model.updateRunningStatistics(index == 0) }
             let count = Float(b.labels.count)
             // With a global count, each rank backpropagates its share of the global mean loss
             // (BatchNorm's dx mixes the ranks' gradients: they must be on one scale).
@@ -80,6 +84,38 @@ extension Trainer {
         try optimizer.step()
         state.step += 1
         return StepResult(loss: buffer[total + 1] / n, images: Int(n), skipped: skipped)
+    }
+
+    /// Every rank must start from the same place: the same training and validation file lists
+    /// (relative to their roots), training options and position. A node with another copy of
+    /// the data or a stale checkpoint would train something else, or wait in a collective the
+    /// others never reach: an error on every rank instead.
+    func checkRanksAgree(train: TrainingData, val: TrainingData, on job: Distributed) throws {
+        var o = options  // what may differ per node: paths and run controls
+        o.dataroot = ""; o.checkpointsDir = ""; o.threads = nil; o.workers = 1; o.saveLatestFreq = 1; o.lossFreq = 1
+        var text = String(decoding: try JSONText.encoder().encode(o), as: UTF8.self)
+        text += "\n\(state.step) \(state.epoch) \(state.batchInEpoch) \(state.lr) \(state.finished)\n"
+        for (data, name) in [(train, "train"), (val, "val")] {
+            text += name + "\n"
+            for image in data.images {
+                let rel = image.path.hasPrefix(data.root) ? String(image.path.dropFirst(data.root.count)) : image.path
+                text += "\(rel)\t\(image.label)\n"
+            }
+        }
+        let digest = SHA256.hex(Array(text.utf8))
+        // 48 bits of the digest per Double (exact), 4 of them.
+        let mine: [Double] = (0..<4).map { i in
+            Double(UInt64(String(Array(digest)[(12 * i)..<(12 * i + 12)]), radix: 16) ?? 0)
+        }
+        var root = mine
+        try job.broadcast(&root)
+        var differs: [Double] = [root == mine ? 0 : 1]
+        try job.sum(&differs)
+        if differs[0] > 0 {
+            throw TrainingError.badOption("\(Int(differs[0])) of \(job.size) rank(s) do not start as rank 0 does (other training or validation files, "
+                + "other training options, or another --resume position: every rank must see the same data and run folder)"
+                + (root == mine ? "" : "; this is one of them (rank \(job.rank))"))
+        }
     }
 
     /// Rank 0's parameters and buffers (BatchNorm running statistics, counts) on every rank.

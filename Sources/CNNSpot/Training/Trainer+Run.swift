@@ -13,6 +13,7 @@ extension Trainer {
         do {
             try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
         } catch { throw TrainingError.io(path: options.runDirectory, problem: "cannot create the run folder: \(error)") }
+        if let d = distributed, d.size > 1 { try checkRanksAgree(train: train, val: val, on: d) }
         let log = TrainingLog(directory: options.runDirectory)
         if writesFiles {
             try writeManifest(train: train, val: val)

@@ -44,9 +44,6 @@ public final class Trainer {
         try options.validate()
         self.report = report
         self.distributed = distributed
-        if let d = distributed, options.batchSize < d.size * (options.microBatches ?? 1) {
-            throw TrainingError.badOption("--batch-size \(options.batchSize) is smaller than \(d.size) ranks x \(options.microBatches ?? 1) micro-batch(es): every part needs an image (the batch size is global, split over the ranks)")
-        }
         let isRoot = distributed?.isRoot ?? true
         if let t = options.threads { NNThreads.set(t) }
         if resume {
@@ -85,6 +82,12 @@ public final class Trainer {
             model.resetHead(std: 0.02, seed: options.seed &+ 1)
             optimizer = Adam(model.namedParameters, lr: options.lr, betas: (options.beta1, options.beta2))
             state = TrainingState(options: options)
+        }
+        // The options the run trains with (a resumed run's are the saved ones plus the run
+        // controls given): checked again as a whole.
+        try self.options.validate()
+        if let d = distributed, self.options.batchSize < d.size * (self.options.microBatches ?? 1) {
+            throw TrainingError.badOption("--batch-size \(self.options.batchSize) is smaller than \(d.size) ranks x \(self.options.microBatches ?? 1) micro-batch(es): every part needs an image (the batch size is global, split over the ranks)")
         }
         if let d = distributed, d.size > 1 {
             try Trainer.broadcastState(model, from: d)

@@ -33,6 +33,9 @@ public final class BatchNorm2d {
     /// Synchronised BatchNorm (`--sync-bn`): train-mode statistics over every replica's batch,
     /// and dx through them; nil: this process's batch alone.
     public var replicas: ReplicaReducer?
+    /// Whether a train-mode forward moves the running statistics (off for the later micro-batches
+    /// of a step, so that one part per step updates them, as rank 0's part under MPI).
+    public var updatesRunningStatistics = true
 
     /// After a train forward: the input, the batch mean and 1/sqrt(var + eps) per channel, and
     /// with `fusedReLU` the output (the ReLU mask).
@@ -114,7 +117,7 @@ public final class BatchNorm2d {
         x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
             BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta, relu: fusedReLU)
         } }
-        if mode == .train {
+        if mode == .train && updatesRunningStatistics {
             let unbias = total / (total - 1), mom = momentum
             runningMean.withUnsafeMutableBufferPointer { rm in runningVar.withUnsafeMutableBufferPointer { rv in
                 for ch in 0..<c {
@@ -123,6 +126,8 @@ public final class BatchNorm2d {
                 }
             } }
             numBatchesTracked += 1
+        }
+        if mode == .train {
             saved = (x, mean, invStd, fusedReLU ? y : nil, total)
         } else {
             saved = nil

@@ -52,6 +52,11 @@ public final class TrainableNetwork {
     /// Sets every gradient to zero.
     public func zeroGrad() { for (_, p) in namedParameters { p.zeroGrad() } }
 
+    /// Whether train-mode forwards move BatchNorm's running statistics (see BatchNorm2d).
+    public func updateRunningStatistics(_ on: Bool) {
+        for (_, bn) in namedBatchNorms { bn.updatesRunningStatistics = on }
+    }
+
     /// Synchronised BatchNorm over the replicas `reducer` sums over (nil: per-process statistics).
     public func synchronizeBatchNorm(_ reducer: ReplicaReducer?) {
         for (_, bn) in namedBatchNorms { bn.replicas = reducer }

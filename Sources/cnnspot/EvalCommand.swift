@@ -32,8 +32,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "How ROOT is read: auto, one-set, set-per-child.")
     var layout: String = "auto"
 
-    @Option(name: [.short, .long], help: "Folder for results.csv, results.json, scores.csv, manifest.json.")
-    var output: String = "eval_results"
+    @Option(name: [.short, .long], help: "Folder for results.csv, results.json, scores.csv, manifest.json (default: eval_results; with --shard, required: one folder per shard).")
+    var output: String?
 
     @Option(help: "Use at most this many images per class (0_real / 1_fake) per set (quick checks).")
     var maxPerClass: Int?
@@ -49,7 +49,7 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("--layout must be auto, one-set or set-per-child")
         }
         _ = try preprocessings()
-        if sharding.shard != nil && !CommandLine.arguments.contains(where: { $0 == "-o" || $0 == "--output" || $0.hasPrefix("--output=") }) {
+        if sharding.shard != nil && output == nil {
             throw ValidationError("--shard needs -o DIR, one folder per shard (for cnnspot merge)")
         }
     }
@@ -93,13 +93,8 @@ struct EvalCommand: ParsableCommand {
         decode.applyEXIFOrientation = exifTranspose
 
         let pres = try preprocessings()
-        let shard = try sharding.resolved()
-        var scoredSets = sets
-        var positions: [Int] = [], fingerprint = ""
-        if let shard {
-            (scoredSets, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
-            printError("eval: shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
-        }
+        let part = try sharding.part(of: sets, command: "eval")
+        let scoredSets = part?.sets ?? sets
         var results: [Evaluation.SetResult] = []
         var allScores: [(preprocessing: String, images: [Evaluation.ScoredImage])] = []
         let total = scoredSets.reduce(0) { $0 + $1.images.count } * pres.count
@@ -108,7 +103,7 @@ struct EvalCommand: ParsableCommand {
             let scored = Evaluation.score(detector: detector, sets: scoredSets, preprocessing: pre, threshold: threshold,
                                           batchSize: modelOptions.batchSize, decodeOptions: decode,
                                           progress: { progress.advance(by: $0) })
-            for (set, s) in zip(scoredSets, scored) where shard == nil {
+            for (set, s) in zip(scoredSets, scored) where part == nil {
                 results.append(Evaluation.summarize(s, set: set.name, preprocessing: pre, threshold: threshold))
             }
             allScores.append((pre.description, scored.flatMap { $0 }))
@@ -116,13 +111,14 @@ struct EvalCommand: ParsableCommand {
         progress.finish()
 
         let report = EvalReport(results: results, scores: allScores, threshold: threshold)
-        let dir = URL(fileURLWithPath: output)
+        let dir = URL(fileURLWithPath: output ?? "eval_results")
         let failed = allScores.reduce(0) { $0 + $1.images.filter { $0.error != nil }.count }
         if failed > 0 { printError("eval: \(failed) image(s) could not be scored (see the error column of scores.csv)") }
-        if let shard {
-            let m = ScoringShardManifest(kind: "eval", shard: shard, fingerprint: fingerprint, sets: sets,
+        if let part {
+            let shard = part.shard
+            let m = ScoringShardManifest(kind: "eval", shard: shard, fingerprint: part.fingerprint, sets: sets,
                                          blocks: pres.map(\.description), threshold: threshold, crops: pres.map(\.crop),
-                                         positions: positions, manifest: manifest)
+                                         positions: part.positions, manifest: manifest)
             try ShardedScoring.write(scoresCSV: report.scoresCSV(), manifest: m, to: dir)
             print("wrote \(dir.appendingPathComponent("scores.csv").path) and shard.json (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics")
         } else {

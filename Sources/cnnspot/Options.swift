@@ -146,6 +146,16 @@ struct ShardOptions: ParsableArguments {
         }
     }
 
+    /// This process's part of the sets of an eval or robustness job (`ShardedScoring.select`),
+    /// or nil without --shard; says on standard error what it scores.
+    func part(of sets: [ImageSet], command: String)
+        throws -> (shard: Shard, sets: [ImageSet], positions: [Int], fingerprint: String)? {
+        guard let shard = try resolved() else { return nil }
+        let (mine, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
+        printError("\(command): shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
+        return (shard, mine, positions, fingerprint)
+    }
+
     /// The shard this process scores, if any.
     func resolved() throws -> Shard? {
         guard let shard else { return nil }

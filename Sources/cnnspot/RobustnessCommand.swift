@@ -100,13 +100,8 @@ struct RobustnessCommand: ParsableCommand {
         guard let detector = try modelOptions.loadDetector() else { return }
         let settings = try self.settings(threshold: threshold ?? detector.threshold)
         let sets = discovery.sets.map { RobustnessEvaluation.subset($0, max: settings.maxPerSet) }
-        let shard = try sharding.resolved()
-        var scoredSets = sets
-        var positions: [Int] = [], fingerprint = ""
-        if let shard {
-            (scoredSets, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
-            printError("robustness: shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
-        }
+        let part = try sharding.part(of: sets, command: "robustness")
+        let scoredSets = part?.sets ?? sets
         let total = scoredSets.reduce(0) { $0 + $1.images.count } * settings.levels.count
         printError("robustness: \(sets.count) set(s), \(sets.map { "\($0.name) (\($0.realCount)+\($0.fakeCount))" }.joined(separator: ", ")); "
                    + "\(settings.levels.count) level(s), \(total) scorings; \(settings.preprocessing.description), threshold \(settings.threshold)")
@@ -127,10 +122,11 @@ struct RobustnessCommand: ParsableCommand {
             "max_per_set": settings.maxPerSet.map(String.init) ?? "all", "batch_size": String(settings.batchSize),
             "cache_bytes": String(settings.cacheBytes),
         ]
-        if let shard {
-            let m = ScoringShardManifest(kind: "robustness", shard: shard, fingerprint: fingerprint, sets: sets,
+        if let part {
+            let shard = part.shard
+            let m = ScoringShardManifest(kind: "robustness", shard: shard, fingerprint: part.fingerprint, sets: sets,
                                          blocks: settings.levels.map { ScoringShardManifest.blockName($0.0, $0.1) },
-                                         threshold: settings.threshold, robustness: settings, positions: positions,
+                                         threshold: settings.threshold, robustness: settings, positions: part.positions,
                                          warnings: cacheWarnings, manifest: manifest)
             try ShardedScoring.write(scoresCSV: result.scoresCSV(), manifest: m, to: out)
             cacheWarnings.forEach { printError("robustness: \($0)") }

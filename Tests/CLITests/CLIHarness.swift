@@ -63,6 +63,24 @@ enum CLI {
         return path
     }
 
+    /// `<dir>/data/{train,val}/realesrgan/{0_real,1_fake}`: links to the first `train` / `val`
+    /// images per class of MiniSynths v1. Returns the `data` folder (a `train --dataroot`).
+    static func linkMiniSynths(into dir: URL, train: Int, val: Int) throws -> URL {
+        let source = shared.appendingPathComponent("minisynths")
+        let fm = FileManager.default
+        for (split, n) in [("train", train), ("val", val)] {
+            for label in ["0_real", "1_fake"] {
+                let from = source.appendingPathComponent("\(split)/realesrgan/\(label)")
+                let to = dir.appendingPathComponent("data/\(split)/realesrgan/\(label)")
+                try fm.createDirectory(at: to, withIntermediateDirectories: true)
+                for name in try fm.contentsOfDirectory(atPath: from.path).filter({ $0.hasSuffix(".png") }).sorted().prefix(n) {
+                    try fm.createSymbolicLink(at: to.appendingPathComponent(name), withDestinationURL: from.appendingPathComponent(name))
+                }
+            }
+        }
+        return dir.appendingPathComponent("data")
+    }
+
     /// Parses simple CSV (quoted fields allowed) into rows of fields.
     static func csv(_ text: String) -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], field = "", quoted = false

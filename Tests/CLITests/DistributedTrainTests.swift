@@ -15,19 +15,7 @@ final class DistributedTrainTests: XCTestCase {
     override func setUpWithError() throws {
         dir = try scratchDirectory("mpi-train")
         // 16 + 16 training images, 8 + 8 validation images of MiniSynths v1 (links).
-        let source = CLI.shared.appendingPathComponent("minisynths")
-        let fm = FileManager.default
-        for (split, n) in [("train", 16), ("val", 8)] {
-            for label in ["0_real", "1_fake"] {
-                let from = source.appendingPathComponent("\(split)/realesrgan/\(label)")
-                let to = dir.appendingPathComponent("data/\(split)/realesrgan/\(label)")
-                try fm.createDirectory(at: to, withIntermediateDirectories: true)
-                for name in try fm.contentsOfDirectory(atPath: from.path).filter({ $0.hasSuffix(".png") }).sorted().prefix(n) {
-                    try fm.createSymbolicLink(at: to.appendingPathComponent(name), withDestinationURL: from.appendingPathComponent(name))
-                }
-            }
-        }
-        data = dir.appendingPathComponent("data")
+        data = try CLI.linkMiniSynths(into: dir, train: 16, val: 8)
     }
 
     /// Batch 8 of 32 images: 4 steps per epoch, so `steps` 6 and 10 cross an epoch end

@@ -6,30 +6,12 @@ import XCTest
 /// was written, then `--resume`d, it must end with the same parameters, Adam state and log as an
 /// uninterrupted run of the same seed (one network thread: oneDNN is then deterministic).
 final class TrainResumeTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The built tool (a missing build fails the test rather than skipping it).
     func binary() throws -> URL { try CLI.binary() }
 
     func tempDir() throws -> URL { try scratchDirectory("train") }
 
-    /// `<dir>/{train,val}/realesrgan/{0_real,1_fake}`: symlinks to the first images of minisynths.
-    func subset(in dir: URL, train: Int, val: Int) throws -> URL {
-        let source = Self.root.appendingPathComponent("../shared/data/minisynths").standardizedFileURL
-        let fm = FileManager.default
-        for (split, n) in [("train", train), ("val", val)] {
-            for label in ["0_real", "1_fake"] {
-                let from = source.appendingPathComponent("\(split)/realesrgan/\(label)")
-                let to = dir.appendingPathComponent("data/\(split)/realesrgan/\(label)")
-                try fm.createDirectory(at: to, withIntermediateDirectories: true)
-                for name in try fm.contentsOfDirectory(atPath: from.path).filter({ $0.hasSuffix(".png") }).sorted().prefix(n) {
-                    try fm.createSymbolicLink(at: to.appendingPathComponent(name), withDestinationURL: from.appendingPathComponent(name))
-                }
-            }
-        }
-        return dir.appendingPathComponent("data")
-    }
 
     func process(_ args: [String]) throws -> (Process, Pipe) {
         let p = Process()
@@ -51,7 +33,7 @@ final class TrainResumeTests: XCTestCase {
 
     func testKilledRunResumesExactly() throws {
         let dir = try tempDir()
-        let data = try subset(in: dir, train: 16, val: 8)
+        let data = try CLI.linkMiniSynths(into: dir, train: 16, val: 8)
         // 32 images, batch 8: 4 steps per epoch; 10 steps cross two epoch ends (validation, LR schedule).
         func args(_ name: String) -> [String] {
             ["train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,

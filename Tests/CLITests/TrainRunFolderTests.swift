@@ -11,19 +11,7 @@ final class TrainRunFolderTests: XCTestCase {
     override func setUpWithError() throws {
         dir = try scratchDirectory("train-folder")
         // 4+4 training and 2+2 validation images from minisynths (links): 2 steps per epoch at batch 4.
-        let source = CLI.shared.appendingPathComponent("minisynths")
-        let fm = FileManager.default
-        for (split, n) in [("train", 4), ("val", 2)] {
-            for label in ["0_real", "1_fake"] {
-                let from = source.appendingPathComponent("\(split)/realesrgan/\(label)")
-                let to = dir.appendingPathComponent("data/\(split)/realesrgan/\(label)")
-                try fm.createDirectory(at: to, withIntermediateDirectories: true)
-                for name in try fm.contentsOfDirectory(atPath: from.path).filter({ $0.hasSuffix(".png") }).sorted().prefix(n) {
-                    try fm.createSymbolicLink(at: to.appendingPathComponent(name), withDestinationURL: from.appendingPathComponent(name))
-                }
-            }
-        }
-        data = dir.appendingPathComponent("data")
+        data = try CLI.linkMiniSynths(into: dir, train: 4, val: 2)
     }
 
     func train(_ name: String, _ extra: [String]) throws -> CLI.Output {

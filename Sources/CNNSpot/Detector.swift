@@ -40,14 +40,18 @@ public final class Detector {
     /// one output (the detector's logit). With `strict`, any
     /// missing, unexpected or mis-shaped key is an error listing them by name; otherwise extra
     /// keys are ignored (missing ones are still an error: there is nothing to run without them).
-    public static func load(path: String, strict: Bool = true) throws -> Detector {
+    /// `precision`: the arithmetic of the network (`InferencePrecision`; fp32 by default).
+    public static func load(path: String, strict: Bool = true, precision: InferencePrecision = .fp32) throws -> Detector {
         let checkpoint: LoadedCheckpoint
         do { checkpoint = try Checkpoint.load(path: path) } catch {
             let text = "\(error)"
             throw ModelLoadError(file: path, problems: [text.hasPrefix(path) ? String(text.dropFirst(path.count + 2)) : text])
         }
         let (spec, stateDict) = try stateDict(from: checkpoint, file: path, strict: strict)
-        let network = try InferenceNetwork(spec: spec, stateDict: stateDict)
+        let network: InferenceNetwork
+        do { network = try InferenceNetwork(spec: spec, stateDict: stateDict, precision: precision) } catch let error as InferenceError {
+            throw ModelLoadError(file: path, problems: ["\(error)"])
+        }
         // The threshold and the band, parsed and checked once (Verdict.Rule names a bad key).
         let rule: Verdict.Rule
         do { rule = try Verdict.Rule(metadata: checkpoint.metadata) } catch {

@@ -31,6 +31,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Convolution algorithm: fastest (Winograd where oneDNN has it) or direct.")
     var algorithm: String = "fastest"
 
+    @Option(help: "Precision: fp32 or bf16.")
+    var precision: InferencePrecision = .fp32
+
     @Flag(help: "Print the oneDNN implementation of every layer for each case.")
     var implementations = false
 
@@ -66,8 +69,8 @@ struct BenchCommand: ParsableCommand {
         let spec = ResNetSpec(ResNetSpec.Architecture(rawValue: arch)!, numClasses: 1)
         let buildStart = Date()
         let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec),
-                                           algorithm: InferenceConvolutionAlgorithm(rawValue: algorithm)!)
-        print("# \(arch), synthetic weights, \(algorithm)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
+                                           algorithm: InferenceConvolutionAlgorithm(rawValue: algorithm)!, precision: precision)
+        print("# \(arch), synthetic weights, \(precision.rawValue), \(algorithm)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
               + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
               + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(Self.loadAverage())")
         print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")

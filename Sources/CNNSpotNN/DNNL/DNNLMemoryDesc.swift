@@ -8,7 +8,7 @@ struct DNNLMemoryDesc {
 
     init(raw: dnnl_memory_desc_t) { self.raw = raw }
 
-    /// A float32 descriptor with the given dims and format tag.
+    /// A descriptor with the given dims, format tag and data type (float32 unless given).
     init(dims: [Int], tag: dnnl_format_tag_t, dataType: dnnl_data_type_t = dnnl_f32) throws {
         precondition(!dims.isEmpty && dims.count <= 12, "DNNLMemoryDesc: \(dims.count) dims")
         var md = dnnl_memory_desc_t()
@@ -28,6 +28,11 @@ struct DNNLMemoryDesc {
     /// Layout chosen by the primitive that consumes this descriptor.
     static func any(_ dims: [Int]) throws -> DNNLMemoryDesc {
         try DNNLMemoryDesc(dims: dims, tag: dnnl_format_tag_any)
+    }
+
+    /// Layout chosen by the consuming primitive, for `dataType` values.
+    static func any(_ dims: [Int], dataType: dnnl_data_type_t) throws -> DNNLMemoryDesc {
+        try DNNLMemoryDesc(dims: dims, tag: dnnl_format_tag_any, dataType: dataType)
     }
 
     /// Logical dims.

@@ -16,13 +16,18 @@ struct InferencePlanOptions: Equatable {
     var activationTag: dnnl_format_tag_t?
     /// Winograd for stride-1 3x3 convs (falls back to direct per conv if oneDNN declines).
     var winograd: Bool
+    /// Data type of the activations and conv weights (f32, or bf16 with `.bf16`); biases, the
+    /// input and the head stay f32.
+    var dataType: dnnl_data_type_t = dnnl_f32
 
     static let direct = InferencePlanOptions(activationTag: nil, winograd: false)
 
     /// Options for `algorithm` on this CPU: Winograd only if oneDNN builds a Winograd conv for a
     /// typical ResNet layer (64 -> 64 channels, 56x56, `nChw16c`).
-    static func resolve(_ algorithm: InferenceConvolutionAlgorithm) -> InferencePlanOptions {
-        algorithm == .fastest && winogradAvailable ? InferencePlanOptions(activationTag: dnnl_aBcd16b, winograd: true) : .direct
+    /// bf16 has no Winograd in oneDNN: its convs are direct, in the layouts oneDNN prefers.
+    static func resolve(_ algorithm: InferenceConvolutionAlgorithm, precision: InferencePrecision = .fp32) -> InferencePlanOptions {
+        if precision != .fp32 { return InferencePlanOptions(activationTag: nil, winograd: false, dataType: precision.dataType) }
+        return algorithm == .fastest && winogradAvailable ? InferencePlanOptions(activationTag: dnnl_aBcd16b, winograd: true) : .direct
     }
 
     static let winogradAvailable: Bool = {

@@ -13,6 +13,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case inputTooSmall(height: Int, width: Int, minimum: Int)
     /// The activations for this batch shape would exceed `InferenceNetwork.memoryLimitBytes`.
     case exceedsMemoryLimit(shape: [Int], bytes: Int, limit: Int)
+    /// oneDNN has no optimised kernel for this precision on this CPU (bf16 needs AVX-512).
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "inference input \(h)x\(w) (HxW) is smaller than the minimum \(minimum)x\(minimum)"
         case .exceedsMemoryLimit(let shape, let bytes, let limit):
             return "inference input \(shape) needs \(bytes >> 20) MiB of activations, over the limit of \(limit >> 20) MiB"
+        case .unsupportedPrecision(let precision):
+            return "precision \(precision): oneDNN has no optimised kernel for it on this CPU (bf16 needs AVX-512); use fp32"
         }
     }
 }

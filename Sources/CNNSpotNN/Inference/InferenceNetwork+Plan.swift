@@ -15,7 +15,7 @@ extension InferenceNetwork {
 
         // Stem: let oneDNN pick the input layout; read the caller's buffer directly if it is plain.
         var probe = InferencePlanBuilder(key: key, options: options)
-        _ = try probe.conv(stem, src: .input, srcDesc: .any([n, 3, key.h, key.w]), h: key.h, w: key.w,
+        _ = try probe.conv(stem, src: .input, srcDesc: .any([n, 3, key.h, key.w], dataType: options.dataType), h: key.h, w: key.w,
                            dst: (.a, nil), sum: false, activation: stem.activation)
         let wanted = probe.steps[0].pd.md(dnnl_query_src_md)
         let stemInput: InferencePlanBuilder.Target

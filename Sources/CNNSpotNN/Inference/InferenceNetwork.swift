@@ -51,6 +51,8 @@ public final class InferenceNetwork {
     /// The algorithm asked for; `usesWinograd` says whether this CPU has it.
     public let algorithm: InferenceConvolutionAlgorithm
     public var usesWinograd: Bool { options.winograd }
+    /// The arithmetic of the convolutions (`.fp32` unless asked).
+    public let precision: InferencePrecision
 
     let options: InferencePlanOptions
     let stages: [InferenceStage]
@@ -65,12 +67,16 @@ public final class InferenceNetwork {
 
     /// Checks every parameter of `spec` in `stateDict` (the reference's keys; `num_batches_tracked`
     /// is not needed) and folds the BatchNorms. The state dict is not retained.
-    /// `algorithm`: `.fastest` (Winograd where oneDNN has it) or `.direct`.
+    /// `algorithm`: `.fastest` (Winograd where oneDNN has it) or `.direct`. `precision`: `.fp32`,
+    /// or `.bf16` (direct convolutions whatever `algorithm` says; refused on a CPU where oneDNN has
+    /// no optimised bf16 kernel).
     public init(spec: NetworkSpec = NetworkSpec(), stateDict: StateDict,
-                algorithm: InferenceConvolutionAlgorithm = .fastest) throws {
+                algorithm: InferenceConvolutionAlgorithm = .fastest, precision: InferencePrecision = .fp32) throws {
+        guard precision.isSupported else { throw InferenceError.unsupportedPrecision(precision.rawValue) }
         self.spec = spec
         self.algorithm = algorithm
-        options = InferencePlanOptions.resolve(algorithm)
+        self.precision = precision
+        options = InferencePlanOptions.resolve(algorithm, precision: precision)
         (stages, head) = try Self.fold(spec.description, stateDict, keepPlain3x3: options.winograd)
         stream = try DNNLStream()
     }

@@ -62,7 +62,7 @@ struct InferencePlanBuilder {
 
     private static func convPD(_ c: InferenceConv, _ srcDesc: DNNLMemoryDesc, _ dstDesc: DNNLMemoryDesc, h: Int, w: Int,
                                _ algorithm: dnnl_alg_kind_t, _ attr: DNNLAttr?, _ what: String) throws -> DNNLPrimitiveDesc {
-        let weightsAny = try DNNLMemoryDesc.any(InferenceConv.weightDims(c.description))
+        let weightsAny = try DNNLMemoryDesc.any(InferenceConv.weightDims(c.description), dataType: srcDesc.raw.data_type)
         let biasDesc = try DNNLMemoryDesc.plain([c.outChannels])
         var op = dnnl_convolution_desc_t()
         var (s, wt, b, d) = (srcDesc.raw, weightsAny.raw, biasDesc.raw, dstDesc.raw)
@@ -77,8 +77,8 @@ struct InferencePlanBuilder {
 
     /// An activation descriptor in the options' fixed layout, or `any`.
     func activationDesc(_ dims: [Int]) throws -> DNNLMemoryDesc {
-        if let tag = options.activationTag { return try DNNLMemoryDesc(dims: dims, tag: tag) }
-        return try .any(dims)
+        if let tag = options.activationTag { return try DNNLMemoryDesc(dims: dims, tag: tag, dataType: options.dataType) }
+        return try .any(dims, dataType: options.dataType)
     }
 
     /// Max or average pooling (no padding beyond `padding`), output layout chosen by oneDNN.

@@ -1,0 +1,48 @@
+import CDNNL
+
+/// The arithmetic `InferenceNetwork` runs its convolutions in.
+public enum InferencePrecision: String, Sendable, CaseIterable {
+    /// float32 everywhere (the default; logits match PyTorch's to ~1e-6).
+    case fp32
+    /// bfloat16 weights and activations between the layers, float32 accumulation inside each
+    /// convolution (oneDNN's bf16 kernels; AVX-512 BF16 instructions where the CPU has them,
+    /// emulated on other AVX-512 CPUs). The input is converted once before the stem, the
+    /// average-pooled features are converted back to float32 and the head runs in float32.
+    /// BatchNorm is folded in float32 before the weights are rounded. Convolutions are direct
+    /// (oneDNN has no bf16 Winograd). Logits typically within 1e-2 relative of fp32.
+    case bf16
+
+    var dataType: dnnl_data_type_t { self == .bf16 ? dnnl_bf16 : dnnl_f32 }
+
+    /// Whether oneDNN has an optimised (jit) kernel for this precision on this CPU: a bf16
+    /// convolution that would run on a reference kernel (CPUs without AVX-512) is refused
+    /// rather than taking minutes per image.
+    public var isSupported: Bool {
+        switch self {
+        case .fp32: return true
+        case .bf16: return Self.bf16Implementation.map { !$0.hasPrefix("ref") } ?? false
+        }
+    }
+
+    /// Whether oneDNN runs bf16 on the CPU's own bf16 instructions (its kernel is an
+    /// `avx512_core_bf16` or newer one); otherwise bf16 is emulated, at about fp32's speed.
+    public static var hasNativeBF16: Bool { bf16Implementation?.contains("bf16") == true || bf16Implementation?.contains("amx") == true }
+
+    /// The implementation oneDNN picks for a typical bf16 convolution (64 -> 64 channels, 3x3,
+    /// 56x56), nil if it has none.
+    static let bf16Implementation: String? = {
+        do {
+            let src = try DNNLMemoryDesc.any([1, 64, 56, 56], dataType: dnnl_bf16)
+            let weights = try DNNLMemoryDesc.any([64, 64, 3, 3], dataType: dnnl_bf16)
+            let bias = try DNNLMemoryDesc.plain([64])
+            var op = dnnl_convolution_desc_t()
+            var (s, w, b, d) = (src.raw, weights.raw, bias.raw, src.raw)
+            let one: [Int64] = [1, 1]
+            try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_convolution_direct,
+                                                             &s, &w, &b, &d, one, one, one), "bf16 probe")
+            return try DNNLPrimitiveDesc(op, what: "bf16 probe").implementationName
+        } catch {
+            return nil
+        }
+    }()
+}

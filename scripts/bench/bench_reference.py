@@ -7,6 +7,10 @@ is its own; the RSS includes the Python interpreter and the framework libraries.
 
 Usage: /work/venv/bin/python scripts/bench/bench_reference.py [--threads 2] [--runs 7]
           [--warmup 2] [--cases 1x224,1x256,1x1024,16x224] [--frameworks ort,torch]
+          [--precision fp32|bf16]
+--precision bf16 runs PyTorch under `torch.autocast("cpu", dtype=torch.bfloat16)` on a
+channels-last model (PyTorch's own bf16 CPU path, oneDNN kernels); onnxruntime's CPU provider has
+no bf16 kernels, so `ort` is refused with bf16.
 """
 import argparse
 import json
@@ -76,7 +80,7 @@ def export_onnx():
                       opset_version=17, dynamo=False)
 
 
-def run_child(framework, n, h, w, threads, runs, warmup):
+def run_child(framework, n, h, w, threads, runs, warmup, precision="fp32"):
     x = bench_input(n, h, w)
     if framework == "ort":
         import onnxruntime as ort
@@ -92,9 +96,16 @@ def run_child(framework, n, h, w, threads, runs, warmup):
         torch.set_num_threads(threads)
         m = resnet50()
         t = torch.from_numpy(x)
-        def f():
-            with torch.inference_mode():
-                return m(t).numpy()
+        if precision == "bf16":
+            m = m.to(memory_format=torch.channels_last)
+            t = t.contiguous(memory_format=torch.channels_last)
+            def f():
+                with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+                    return m(t).float().numpy()
+        else:
+            def f():
+                with torch.inference_mode():
+                    return m(t).numpy()
     for _ in range(warmup):
         y = f()
     times = []
@@ -105,7 +116,7 @@ def run_child(framework, n, h, w, threads, runs, warmup):
         times.append(time.perf_counter() - t0)
     cpu_ms = 1e3 * (time.process_time() - cpu0) / runs
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return {"framework": framework, "n": n, "h": h, "w": w, "threads": threads,
+    return {"framework": framework, "precision": precision, "n": n, "h": h, "w": w, "threads": threads,
             "median_ms": 1e3 * statistics.median(times), "min_ms": 1e3 * min(times),
             "peak_rss_mb": rss_mb, "cpu_ms": cpu_ms, "first_logit": float(y.reshape(-1)[0])}
 
@@ -117,15 +128,18 @@ def main():
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--cases", default="1x224,1x256,1x1024,16x224")
     p.add_argument("--frameworks", default="ort,torch")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     a = p.parse_args()
+    if a.precision == "bf16" and "ort" in a.frameworks:
+        p.error("onnxruntime's CPU provider has no bf16 kernels: use --frameworks torch with --precision bf16")
     if a.child:
         fw, n, h, w = a.child.split(":")
-        print(json.dumps(run_child(fw, int(n), int(h), int(w), a.threads, a.runs, a.warmup)))
+        print(json.dumps(run_child(fw, int(n), int(h), int(w), a.threads, a.runs, a.warmup, a.precision)))
         return
     if "ort" in a.frameworks:
         export_onnx()
-    print(f"# load: {os.getloadavg()}")
+    print(f"# load: {os.getloadavg()}; precision {a.precision}")
     print(f"{'framework':8} {'case':>10} {'median ms':>10} {'min ms':>9} {'img/s':>7} {'GFLOP/s':>8} {'RSS MB':>7} {'CPU ms/run':>10}  logit[0]")
     for case in a.cases.split(","):
         n, s = case.split("x")
@@ -133,7 +147,8 @@ def main():
         for fw in a.frameworks.split(","):
             out = subprocess.run([sys.executable, __file__, "--child", f"{fw}:{n}:{s}:{s}",
                                   "--threads", str(a.threads), "--runs", str(a.runs),
-                                  "--warmup", str(a.warmup)], capture_output=True, text=True)
+                                  "--warmup", str(a.warmup), "--precision", a.precision],
+                                 capture_output=True, text=True)
             if out.returncode != 0:
                 print(f"{fw} {case} failed:\n{out.stderr}", file=sys.stderr)
                 continue

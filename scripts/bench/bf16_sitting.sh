@@ -23,6 +23,7 @@ for arch in efficientnet_lite0 npr; do
   for p in fp32 bf16; do
     run "$BIN" bench --arch $arch --precision $p --cases 1x224,16x224,1x1024 --runs 5 --warmup 1 --threads 2
   done
+  run "$PY" scripts/bench/bench_arch_reference.py infer --arch $arch --cases 1x224,16x224,1x1024 --runs 5
 done
 # End to end: the shipped model on MiniSynths2 test (480 PNGs, full images), 3 rounds interleaved.
 for round in 1 2 3; do

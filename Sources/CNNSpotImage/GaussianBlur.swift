@@ -1,3 +1,4 @@
+import CImageShims
 import Foundation
 
 /// Gaussian blur with the semantics of the reference's augmentation (CNNDetection
@@ -106,57 +107,14 @@ func numpyPairwiseSum(_ a: ArraySlice<Double>) -> Double {
     return (t - 0x1p52) > c ? n &- 1 : n
 }
 
-/// `acc[i] += (lo_t[i] + hi_t[i]) * w_t` for the taps `t` in `taps` (farthest first), over
-/// `n` contiguous values. Taps are applied four per sweep to cut accumulator traffic; each
-/// element still receives them one after another in SciPy's order, with separate multiply and
-/// add (Swift never fuses them), so the result is bit-identical to a one-tap-per-sweep loop.
+/// The taps of one output line: `acc[i] += (lo[k][i] + hi[k][i]) * w[k]` for k in 0..<radius
+/// (farthest tap first), in C with run-time CPU dispatch (`cnnspot_blur_taps`: baseline, AVX2
+/// or AVX-512 loops, all bit-identical: vectorised across outputs only, multiply and add never
+/// fused). `taps` holds `lo` then `hi`, `radius` pointers each.
 @inline(__always)
-private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius: Int,
-                            weights w: UnsafeBufferPointer<Double>,
-                            lo: (Int) -> UnsafePointer<Double>, hi: (Int) -> UnsafePointer<Double>) {
-    // Explicit two-lane vectors: LLVM does not always vectorise this loop on its own (it
-    // cannot prove the accumulator and the inputs are disjoint).
-    typealias V = SIMD2<Double>
-    @inline(__always) func load(_ p: UnsafePointer<Double>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Double>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-    let vecEnd = n - n % 2
-    var j = -radius
-    while j + 4 <= 0 {
-        let l1 = lo(j), h1 = hi(j), w1 = w[radius + j]
-        let l2 = lo(j + 1), h2 = hi(j + 1), w2 = w[radius + j + 1]
-        let l3 = lo(j + 2), h3 = hi(j + 2), w3 = w[radius + j + 2]
-        let l4 = lo(j + 3), h4 = hi(j + 3), w4 = w[radius + j + 3]
-        var i = 0
-        while i < vecEnd {
-            var a = load(acc + i)
-            a += (load(l1 + i) + load(h1 + i)) * w1
-            a += (load(l2 + i) + load(h2 + i)) * w2
-            a += (load(l3 + i) + load(h3 + i)) * w3
-            a += (load(l4 + i) + load(h4 + i)) * w4
-            store(a, acc + i)
-            i += 2
-        }
-        while i < n {
-            var a = acc[i]
-            a += (l1[i] + h1[i]) * w1
-            a += (l2[i] + h2[i]) * w2
-            a += (l3[i] + h3[i]) * w3
-            a += (l4[i] + h4[i]) * w4
-            acc[i] = a
-            i += 1
-        }
-        j += 4
-    }
-    while j < 0 {
-        let l = lo(j), h = hi(j), wj = w[radius + j]
-        var i = 0
-        while i < vecEnd {
-            store(load(acc + i) + (load(l + i) + load(h + i)) * wj, acc + i)
-            i += 2
-        }
-        while i < n { acc[i] += (l[i] + h[i]) * wj; i += 1 }
-        j += 1
-    }
+private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius: Int, weights w: UnsafeBufferPointer<Double>,
+                            taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32) {
+    cnnspot_blur_taps(acc, n, Int32(radius), w.baseAddress!, taps, taps + radius, level)
 }
 
 /// Pass 1, axis 0: each output byte reads its column. Work goes in vertical strips of
@@ -168,6 +126,9 @@ private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int
     let stripValues = min(rowLen, 384)
     let rows = (0..<(h + 2 * radius)).map { reflectIndex($0 - radius, h) }
     var plane = [Double](repeating: 0, count: h * stripValues)
+    let level = cnnspot_simd_level()
+    let taps = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: max(2 * radius, 1))
+    defer { taps.deallocate() }
     image.pixels.withUnsafeMutableBufferPointer { d in
         plane.withUnsafeMutableBufferPointer { p in
             line.withUnsafeMutableBufferPointer { a in
@@ -184,9 +145,11 @@ private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int
                             for y in 0..<h {
                                 let centre = pp + rowIndex[y + radius] * n
                                 for i in 0..<n { ap[i] = centre[i] * w0 }
-                                accumulateTaps(ap, n: n, radius: radius, weights: w,
-                                               lo: { UnsafePointer(pp + rowIndex[y + radius + $0] * n) },
-                                               hi: { UnsafePointer(pp + rowIndex[y + radius - $0] * n) })
+                                for k in 0..<radius {   // tap j = k - radius
+                                    taps[k] = UnsafePointer(pp + rowIndex[y + k] * n)
+                                    taps[radius + k] = UnsafePointer(pp + rowIndex[y + 2 * radius - k] * n)
+                                }
+                                accumulateTaps(ap, n: n, radius: radius, weights: w, taps: taps, level: level)
                                 let o = dp + y * rowLen + x0
                                 for i in 0..<n { o[i] = truncateToUInt8(ap[i]) }
                             }
@@ -204,6 +167,9 @@ private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, l
     let w = image.width, h = image.height, rowLen = w * 3
     let cols = (0..<(w + 2 * radius)).map { reflectIndex($0 - radius, w) }
     var padded = [Double](repeating: 0, count: (w + 2 * radius) * 3)
+    let level = cnnspot_simd_level()
+    let taps = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: max(2 * radius, 1))
+    defer { taps.deallocate() }
     image.pixels.withUnsafeMutableBufferPointer { px in
         padded.withUnsafeMutableBufferPointer { l in
             line.withUnsafeMutableBufferPointer { a in
@@ -211,16 +177,19 @@ private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, l
                     cols.withUnsafeBufferPointer { colIndex in
                         let w0 = k[radius]
                         let lp = l.baseAddress!, ap = a.baseAddress!
+                        let centre = lp + radius * 3
+                        for t in 0..<radius {   // tap j = t - radius, 3 values per pixel
+                            taps[t] = UnsafePointer(centre + (t - radius) * 3)
+                            taps[radius + t] = UnsafePointer(centre + (radius - t) * 3)
+                        }
                         for y in 0..<h {
                             let row = px.baseAddress! + y * rowLen
                             for p in 0..<colIndex.count {
                                 let s = row + colIndex[p] * 3
                                 lp[p * 3] = Double(s[0]); lp[p * 3 + 1] = Double(s[1]); lp[p * 3 + 2] = Double(s[2])
                             }
-                            let centre = lp + radius * 3
                             for i in 0..<rowLen { ap[i] = centre[i] * w0 }
-                            accumulateTaps(ap, n: rowLen, radius: radius, weights: k,
-                                           lo: { UnsafePointer(centre + $0 * 3) }, hi: { UnsafePointer(centre - $0 * 3) })
+                            accumulateTaps(ap, n: rowLen, radius: radius, weights: k, taps: taps, level: level)
                             for i in 0..<rowLen { row[i] = truncateToUInt8(ap[i]) }
                         }
                     }

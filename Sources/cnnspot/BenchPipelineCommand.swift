@@ -128,7 +128,7 @@ struct BenchPipelineCommand: ParsableCommand {
             return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
         if breakdown { try printBreakdown(files) }
-        print(String(format: "swift pipeline: median %.1f images/s wall, %.1f images/s CPU over %d runs (%d images, 1 thread; checksum %.3f)",
-                     median(rates), median(cpuRates), runs, files.count, checksum))
+        print(String(format: "swift pipeline: median %.1f images/s wall, %.1f images/s CPU over %d runs (%d images, 1 thread; checksum %.3f; blur path %@)",
+                     median(rates), median(cpuRates), runs, files.count, checksum, SIMDPath.current.rawValue as NSString))
     }
 }

@@ -131,6 +131,23 @@ int cnnspot_tiff_read_info(const uint8_t *data, size_t size, cnnspot_tiff_info *
    transpose), width*height*3 bytes in stored row order. */
 int cnnspot_tiff_decode_rgb(const uint8_t *data, size_t size, uint8_t *out, size_t out_capacity, char *msg);
 
+/* ---- Kernels with run-time CPU dispatch (simd_kernels.c) ----
+   The binary stays x86-64 baseline; each kernel has a baseline path and AVX2 / AVX-512 paths
+   compiled with target attributes, chosen by cpuid. Every path does the same float64
+   operations in the same order per output value (vectorised across outputs only, multiply and
+   add never fused), so all give identical bytes. */
+enum { CNNSPOT_SIMD_BASELINE = 0, CNNSPOT_SIMD_AVX2 = 1, CNNSPOT_SIMD_AVX512 = 2 };
+
+/* The highest path this CPU runs, capped by the environment variable CNNSPOT_SIMD
+   ("baseline", "avx2", "avx512"; read at each call, so tests can force a path). */
+int cnnspot_simd_level(void);
+
+/* Gaussian blur taps (GaussianBlur.swift): for k in 0..<radius, in that order,
+   acc[i] += (lo[k][i] + hi[k][i]) * w[k] over i in 0..<n. `level` is a CNNSPOT_SIMD_* value,
+   normally cnnspot_simd_level() asked once per image (clamped to what the CPU has). */
+void cnnspot_blur_taps(double *acc, size_t n, int radius, const double *w,
+                       const double *const *lo, const double *const *hi, int level);
+
 void cnnspot_free(void *p);
 
 #endif

@@ -12,11 +12,11 @@ import PackageDescription
 //     and CMPIShim
 //   CNNSpotServer (`cnnspot serve`: Hummingbird) on CNNSpot
 //   cnnspot (the command-line tool) on CNNSpot and CNNSpotServer
+// Linux only (the system libraries are Debian 12's; glibc's mallopt): no Apple platform is declared.
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(
     name: "CNNSpot",
-    platforms: [.macOS(.v13)],
     products: [
         .library(name: "CNNSpot", targets: ["CNNSpot"]),
         .executable(name: "cnnspot", targets: ["cnnspot"]),

@@ -19,21 +19,10 @@ static inline int cnnspot_dnnl_arg_src(void) { return DNNL_ARG_SRC; }
 static inline int cnnspot_dnnl_arg_dst(void) { return DNNL_ARG_DST; }
 static inline int cnnspot_dnnl_arg_weights(void) { return DNNL_ARG_WEIGHTS; }
 static inline int cnnspot_dnnl_arg_bias(void) { return DNNL_ARG_BIAS; }
-static inline int cnnspot_dnnl_arg_mean(void) { return DNNL_ARG_MEAN; }
-static inline int cnnspot_dnnl_arg_variance(void) { return DNNL_ARG_VARIANCE; }
-static inline int cnnspot_dnnl_arg_scale(void) { return DNNL_ARG_SCALE; }
-static inline int cnnspot_dnnl_arg_shift(void) { return DNNL_ARG_SHIFT; }
-static inline int cnnspot_dnnl_arg_scale_shift(void) { return DNNL_ARG_SCALE_SHIFT; }
 static inline int cnnspot_dnnl_arg_workspace(void) { return DNNL_ARG_WORKSPACE; }
 static inline int cnnspot_dnnl_arg_scratchpad(void) { return DNNL_ARG_SCRATCHPAD; }
 static inline int cnnspot_dnnl_arg_diff_src(void) { return DNNL_ARG_DIFF_SRC; }
 static inline int cnnspot_dnnl_arg_diff_dst(void) { return DNNL_ARG_DIFF_DST; }
 static inline int cnnspot_dnnl_arg_diff_weights(void) { return DNNL_ARG_DIFF_WEIGHTS; }
 static inline int cnnspot_dnnl_arg_diff_bias(void) { return DNNL_ARG_DIFF_BIAS; }
-static inline int cnnspot_dnnl_arg_diff_scale(void) { return DNNL_ARG_DIFF_SCALE; }
-static inline int cnnspot_dnnl_arg_diff_shift(void) { return DNNL_ARG_DIFF_SHIFT; }
-static inline int cnnspot_dnnl_arg_diff_scale_shift(void) { return DNNL_ARG_DIFF_SCALE_SHIFT; }
-static inline int cnnspot_dnnl_arg_src_1(void) { return DNNL_ARG_SRC_1; }
-static inline int cnnspot_dnnl_arg_attr_post_op_src1(int idx) { return DNNL_ARG_ATTR_MULTIPLE_POST_OP(idx) | DNNL_ARG_SRC_1; }
-static inline int cnnspot_dnnl_runtime_dim_val(void) { return 0; }
 #endif

@@ -35,18 +35,14 @@ public enum Evaluation {
         public var warnings: [String]
     }
 
-    /// Scores every image of `sets`: decode -> `perturb` (robustness sweeps) -> test-time
-    /// preprocessing -> network. Failed images are kept with their error and left out of the
+    /// Scores every image of `sets`: decode -> test-time preprocessing -> network. Failed images are kept with their error and left out of the
     /// metrics (and counted).
     public static func score(detector: Detector, sets: [ImageSet], preprocessing: TestTimePreprocessing,
                              threshold: Double, batchSize: Int = 16, decodeOptions: DecodeOptions = .default,
-                             perturb: (@Sendable (RGBImage) throws -> RGBImage)? = nil,
                              progress: ((Int) -> Void)? = nil) -> [[ScoredImage]] {
         let runner = DetectionRunner(model: detector.network, threshold: threshold) { path in
             let decoded = try ImageDecoder.decode(path: path, options: decodeOptions)
-            var image = decoded.image
-            if let perturb { image = try perturb(image) }
-            return .init(image: try preprocessing.apply(image), format: decoded.format.rawValue)
+            return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue)
         }
         runner.batchSize = batchSize
         return sets.map { set in

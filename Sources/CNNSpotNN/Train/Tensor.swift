@@ -15,7 +15,7 @@ public final class Tensor {
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw NNError.badShape("tensor shape \(shape): every dimension must be positive")
         }
-        HeapPolicy.keepLargeBuffers
+        _ = HeapPolicy.keepLargeBuffers
         self.shape = shape
         memory = try DNNLMemory(plain: shape)
         isPlain = true

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The training runs behind the default model (docs/MODEL_CARD.md). Each recipe differs from the
-# shipped one ("lite0-mix-align-bj05") in one thing. Data: scripts/model_card/make_data.sh.
+# The training runs behind the default model (docs/MODEL_CARD.md). Each comparison recipe differs
+# from the reference one ("lite0-mix-align-bj05") in one thing, except the npr-mix-plain-* ones,
+# which combine the changes that helped. Shipped: "lite0-mix-align-bj01", its first epoch's
+# checkpoint (EPOCHS=2 run; epoch_0 is bit-identical to the one-epoch run). Data:
+# scripts/model_card/make_data.sh.
 #   scripts/model_card/train_recipes.sh RECIPE [DATA_DIR] [RUNS_DIR]     (defaults /work/data, /work/runs)
-#   RECIPE: lite0-mix-align-bj05 (shipped), npr-mix-align-bj05, lite0-v1only-bj05,
+#   RECIPE: lite0-mix-align-bj05 (reference), npr-mix-align-bj05, lite0-v1only-bj05,
 #           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01, npr-mix-plain-bj01,
 #           npr-mix-plain-b05j01
 # A run that was interrupted continues with --resume (same command, same options).
-# EPOCHS overrides the epoch count (default 3 for the shipped recipe, 1 for the comparisons).
+# EPOCHS overrides the epoch count (default 3 for the reference recipe and npr-mix-plain-bj01,
+# 1 for the other comparisons).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BIN=${CNNSPOT:-$ROOT/.build/release/cnnspot}

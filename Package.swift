@@ -63,13 +63,15 @@ let package = Package(
         .executableTarget(name: "cnnspot", dependencies: [
             "CNNSpot", "CNNSpotServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
-        .testTarget(name: "CNNSpotNNTests", dependencies: ["CNNSpotNN"], swiftSettings: v5),
-        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotImage", "CNNSpot"], swiftSettings: v5),
-        .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotCheckpoint"], swiftSettings: v5),
-        .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpot"], swiftSettings: v5),
-        .testTarget(name: "CLITests", dependencies: ["cnnspot", "CNNSpot", .product(name: "Yams", package: "Yams")], swiftSettings: v5),
+        // Shared by every test target: the repository root, fixtures and shared-data paths.
+        .target(name: "CNNSpotTestSupport", path: "Tests/CNNSpotTestSupport", swiftSettings: v5),
+        .testTarget(name: "CNNSpotNNTests", dependencies: ["CNNSpotTestSupport", "CNNSpotNN"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotTestSupport", "CNNSpotImage", "CNNSpot"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotTestSupport", "CNNSpotCheckpoint"], swiftSettings: v5),
+        .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpotTestSupport", "CNNSpot"], swiftSettings: v5),
+        .testTarget(name: "CLITests", dependencies: ["CNNSpotTestSupport", "cnnspot", "CNNSpot", .product(name: "Yams", package: "Yams")], swiftSettings: v5),
         .testTarget(name: "CNNSpotServerTests", dependencies: [
-            "CNNSpotServer", "CNNSpot", "cnnspot",
+            "CNNSpotTestSupport", "CNNSpotServer", "CNNSpot", "cnnspot",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: v5),
     ]

@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import CNNSpot
 import Foundation
 import XCTest
@@ -5,9 +6,8 @@ import XCTest
 /// Runs the built `cnnspot` binary (scripts/test.sh builds it before the tests) and makes
 /// small models for the CLI tests.
 enum CLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = root.appendingPathComponent("../shared/data").standardizedFileURL
+    static let root = Repository.root
+    static let shared = Repository.sharedData
     /// Column of the error text in `detect`'s CSV.
     static let errorColumn = RecordWriter.columns.firstIndex(of: "error")!
 

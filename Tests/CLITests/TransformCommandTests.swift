@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import CNNSpot
 import Foundation
 import XCTest
@@ -6,8 +7,7 @@ import XCTest
 /// output (Fixtures/ops/manifest.json, case val_300_bicubic: resize 300 bicubic, blur 1.5,
 /// JPEG 65 pil, center crop 224, computed with torchvision/SciPy/Pillow) and its exit codes.
 final class TransformCommandTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     /// The built tool (a missing build fails the test rather than skipping it).
     func binary() throws -> URL { try CLI.binary() }

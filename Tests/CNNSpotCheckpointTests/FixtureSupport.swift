@@ -1,11 +1,11 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 import CNNSpotCheckpoint
 
 /// Paths and expected values written by scripts/fixtures/make_checkpoint_fixtures.py.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Repository.root
     static let dir = root.appendingPathComponent("Fixtures/checkpoints")
 
     static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }

@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import CNNSpot
 import Foundation
 import XCTest
@@ -6,10 +7,9 @@ import CNNSpotImage
 /// Shared helpers of the Codec*Tests: fixture paths, the manifest written by
 /// scripts/fixtures/make_codec_fixtures.py, SHA-256 and pixel comparison.
 enum CodecFixtures {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let dir = repoRoot.appendingPathComponent("Fixtures/codecs")
-    static let sharedData = repoRoot.appendingPathComponent("../shared/data").standardizedFileURL
+    static let repoRoot = Repository.root
+    static let dir = Repository.fixtures("codecs")
+    static let sharedData = Repository.sharedData
 
     struct DecodeCase: Decodable {
         var file: String, format: String, mode: String, width: Int, height: Int, sha256: String

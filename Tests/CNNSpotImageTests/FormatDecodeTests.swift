@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 @testable import CNNSpotImage
@@ -6,8 +7,7 @@ import XCTest
 /// `Image.open(p).convert('RGB')`, byte for byte (Fixtures/formats, written by
 /// scripts/fixtures/make_format_fixtures.py). Issue 13 row 13: on 3274969 these were refused.
 final class FormatDecodeTests: XCTestCase {
-    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/formats")
+    static let dir = Repository.fixtures("formats")
 
     func testEveryFixtureMatchesPillowExactly() throws {
         let data = try Data(contentsOf: Self.dir.appendingPathComponent("manifest.json"))

@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import CNNSpot
 import CNNSpotImage
 import Foundation
@@ -6,8 +7,7 @@ import XCTest
 /// Loads Fixtures/ops (written by scripts/fixtures/make_ops_fixtures.py): .npy arrays and
 /// manifest.json.
 enum OpsFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let dir = root.appendingPathComponent("Fixtures/ops")
 
     static func manifest(_ section: String) throws -> [[String: Any]] {

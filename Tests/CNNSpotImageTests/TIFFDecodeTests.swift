@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 @testable import CNNSpotImage
@@ -6,8 +7,7 @@ import XCTest
 /// (Fixtures/tiff, written by scripts/fixtures/make_tiff_fixtures.py). Issue 13 row 13: on
 /// 3274969 TIFFs were refused ("TIFF data").
 final class TIFFDecodeTests: XCTestCase {
-    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/tiff")
+    static let dir = Repository.fixtures("tiff")
 
     static func manifest() throws -> [[String: Any]] {
         let data = try Data(contentsOf: dir.appendingPathComponent("manifest.json"))

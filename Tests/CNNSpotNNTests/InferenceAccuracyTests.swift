@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import CNNSpotNN
 import Foundation
 import XCTest
@@ -15,8 +16,7 @@ struct InferenceFixtureCase: Decodable {
 }
 
 enum InferenceFixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Repository.root
     static let directory = root.appendingPathComponent("Fixtures/nn-infer")
 
     static func manifest() throws -> [String: InferenceFixtureCase] {

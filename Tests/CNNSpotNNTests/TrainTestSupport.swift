@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 import CNNSpotNN
@@ -5,8 +6,7 @@ import CNNSpotNN
 /// Reads the fixtures of scripts/fixtures/make_nn_train_fixtures.py: little-endian float32
 /// C-order .npy files under Fixtures/nn-train/<case>/.
 enum TrainFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Repository.root
     static let dir = root.appendingPathComponent("Fixtures/nn-train")
 
     struct Failure: Error, CustomStringConvertible { let description: String }

@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import CNNSpot
 @testable import CNNSpotServer
 import Foundation
@@ -10,8 +11,7 @@ import XCTest
 
 /// Models, images and request builders shared by the server tests.
 enum ServerTest {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let examples = root.appendingPathComponent("examples")
     static var realPath: String { examples.appendingPathComponent("real.png").path }
     static var fakePath: String { examples.appendingPathComponent("fake.png").path }

@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 import CNNSpot
@@ -14,7 +15,7 @@ final class SHA256Tests: XCTestCase {
     }
 
     func testMatchesCoreutilsOnRealFiles() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         for name in ["examples/real.png", "examples/fake.png", "Package.swift"] {
             let url = root.appendingPathComponent(name)
             let data = try Data(contentsOf: url)

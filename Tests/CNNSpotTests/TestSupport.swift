@@ -1,13 +1,13 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 import CNNSpot
 
 /// Paths the tests read: the repository root, its fixtures and the shared data.
 enum TestPaths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Fixtures/metrics")
-    static let sharedData = root.appendingPathComponent("../shared/data").standardizedFileURL
+    static let root = Repository.root
+    static let fixtures = Repository.fixtures("metrics")
+    static let sharedData = Repository.sharedData
 
     static func npy(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> NpyArray {
         try NpyArray.read(from: fixtures.appendingPathComponent(name))

@@ -40,24 +40,14 @@ enum TrainFixture {
     }
 }
 
-/// Asserts equal shapes, then `|a - e| <= atol + rtol * |e|` everywhere; prints the worst
-/// absolute error (and where) so every run reports the number. Returns the worst error.
+/// Asserts equal shapes, then `CNNSpotTestSupport.assertClose` (`|a - e| <= atol + rtol * |e|`
+/// everywhere, the worst error printed). Returns the worst absolute error.
 @discardableResult
 func assertTrainClose(_ actual: HostTensor, _ expected: HostTensor, atol: Float, rtol: Float = 0, _ what: String,
                  file: StaticString = #filePath, line: UInt = #line) -> Float {
     XCTAssertEqual(actual.shape, expected.shape, "\(what): shape", file: file, line: line)
     guard actual.shape == expected.shape else { return .infinity }
-    var worst: Float = 0, worstIndex = 0, violations = 0, maxRef: Float = 0
-    for i in 0..<actual.count {
-        let e = expected.data[i], d = abs(actual.data[i] - e)
-        maxRef = max(maxRef, abs(e))
-        if !(d <= atol + rtol * abs(e)) { violations += 1 }
-        if d > worst || d.isNaN { worst = d; worstIndex = i }
-    }
-    print("[nn-train] \(what): worst |err| \(worst) at \(worstIndex) (max |ref| \(maxRef), atol \(atol), rtol \(rtol), n \(actual.count))")
-    XCTAssertEqual(violations, 0, "\(what): \(violations) of \(actual.count) values outside tolerance; worst \(worst) at \(worstIndex): \(actual.data[worstIndex]) vs \(expected.data[worstIndex])",
-                   file: file, line: line)
-    return worst
+    return assertClose(actual.data, expected.data, atol: atol, rtol: rtol, "[nn-train] \(what)", file: file, line: line)
 }
 
 extension Tensor {

@@ -14,19 +14,12 @@ enum TestPaths {
     }
 }
 
-/// Largest absolute difference; fails (shape first) when counts differ.
+/// Largest absolute difference within `tolerance * scale` (`CNNSpotTestSupport.assertClose`
+/// with that atol and no rtol); fails (count first) when counts differ.
 @discardableResult
 func assertClose(_ a: [Double], _ b: [Double], tolerance: Double, relativeTo scale: Double = 1,
                  _ what: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
-    XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
-    guard a.count == b.count else { return .infinity }
-    var worst = 0.0
-    for (x, y) in zip(a, b) {
-        if x.isNaN || y.isNaN { worst = .infinity; continue }
-        worst = max(worst, x == y ? 0 : abs(x - y))
-    }
-    XCTAssertLessThanOrEqual(worst / scale, tolerance, "\(what): worst error \(worst) (scale \(scale))", file: file, line: line)
-    return worst
+    CNNSpotTestSupport.assertClose(a, b, atol: tolerance * scale, rtol: 0, what, file: file, line: line)
 }
 
 /// A fresh temporary directory removed at the end of the test.

@@ -25,6 +25,26 @@ public struct TestTimePreprocessing: Sendable, Codable, Equatable {
 
     public init(crop: Int? = nil) { self.crop = crop }
 
+    /// The center-crop sides every command accepts.
+    public static let cropSides = 32...16384
+
+    /// A command-line crop: `none` (any case: the full image) or a side within `cropSides`.
+    /// The error names the option and the value.
+    public init(cropArgument text: String) throws {
+        if text.lowercased() == "none" { self.init(crop: nil); return }
+        guard let side = Int(text), Self.cropSides.contains(side) else {
+            throw CropArgumentError(text: text)
+        }
+        self.init(crop: side)
+    }
+
+    public struct CropArgumentError: Error, CustomStringConvertible {
+        public let text: String
+        public var description: String {
+            "--crop takes a side within \(TestTimePreprocessing.cropSides.lowerBound)...\(TestTimePreprocessing.cropSides.upperBound) or 'none', not '\(text)'"
+        }
+    }
+
     public func apply(_ image: RGBImage) throws -> RGBImage {
         guard let crop else { return image }
         return try centerCrop(image, height: crop, width: crop)

@@ -56,11 +56,7 @@ struct EvalCommand: ParsableCommand {
 
     func preprocessings() throws -> [TestTimePreprocessing] {
         if crop.isEmpty { return [TestTimePreprocessing()] }
-        return try crop.map { c in
-            if c.lowercased() == "none" { return TestTimePreprocessing() }
-            guard let n = Int(c), n >= 32, n <= 16384 else { throw ValidationError("--crop takes a size in 32...16384 or 'none', not '\(c)'") }
-            return TestTimePreprocessing(crop: n)
-        }
+        return try crop.map { try TestTimePreprocessing.parsingCrop($0) }
     }
 
     func run() throws {

@@ -67,7 +67,7 @@ struct PreprocessOptions: ParsableArguments {
     var maxPixels: Int = ImageLimits.pillowMaxPixels
 
     func validate() throws {
-        if let c = crop, c < 32 || c > 16384 { throw ValidationError("--crop must be within 32...16384") }
+        if let c = crop { _ = try TestTimePreprocessing.parsingCrop(String(c)) }
         if maxPixels < 1 { throw ValidationError("--max-pixels must be positive") }
     }
 
@@ -168,5 +168,13 @@ struct ShardOptions: ParsableArguments {
             if shard == "auto" { return try Shard.fromEnvironment(ProcessInfo.processInfo.environment, shards: shards) }
             return try Shard.parse(shard)
         } catch let e as ShardError { throw ValidationError(e.description) }
+    }
+}
+
+extension TestTimePreprocessing {
+    /// `init(cropArgument:)` as a usage error of the command line (one rule for every command's
+    /// `--crop`: `none` or a side within `cropSides`).
+    static func parsingCrop(_ text: String) throws -> TestTimePreprocessing {
+        do { return try TestTimePreprocessing(cropArgument: text) } catch { throw ValidationError("\(error)") }
     }
 }

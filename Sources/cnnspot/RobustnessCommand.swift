@@ -78,14 +78,7 @@ struct RobustnessCommand: ParsableCommand {
         }
         s.jpegQualities = q.map { Int($0) }
         s.resizeFactors = try Self.list(resize, "resize")
-        if crop.lowercased() == "none" {
-            s.preprocessing = TestTimePreprocessing(crop: nil)
-        } else {
-            guard let c = Int(crop), c >= 32, c <= 16384 else {
-                throw ValidationError("--crop must be a side within 32...16384 or 'none'")
-            }
-            s.preprocessing = TestTimePreprocessing(crop: c)
-        }
+        s.preprocessing = try TestTimePreprocessing.parsingCrop(crop)
         s.threshold = threshold
         s.maxPerSet = maxPerSet
         s.batchSize = modelOptions.batchSize

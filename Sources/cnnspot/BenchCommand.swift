@@ -26,10 +26,10 @@ struct BenchCommand: ParsableCommand {
     var warmup: Int = 2
 
     @Option(help: "Architecture: resnet18, resnet34, resnet50, resnet101, resnet152, npr, efficientnet_lite0/1/2.")
-    var arch: String = "resnet50"
+    var arch: ResNetSpec.Architecture = .resnet50
 
     @Option(help: "Convolution algorithm: fastest (Winograd where oneDNN has it) or direct.")
-    var algorithm: String = "fastest"
+    var algorithm: InferenceConvolutionAlgorithm = .fastest
 
     @Option(help: "Precision: fp32 or bf16.")
     var precision: InferencePrecision = .fp32
@@ -39,10 +39,6 @@ struct BenchCommand: ParsableCommand {
 
     mutating func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be >= 1 and --warmup >= 0") }
-        guard ResNetSpec.Architecture(rawValue: arch) != nil else { throw ValidationError("unknown --arch '\(arch)'") }
-        guard InferenceConvolutionAlgorithm(rawValue: algorithm) != nil else {
-            throw ValidationError("unknown --algorithm '\(algorithm)' (fastest, direct)")
-        }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
         _ = try parsedCases()
     }
@@ -66,11 +62,11 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if let threads { NNThreads.set(threads) }
-        let spec = ResNetSpec(ResNetSpec.Architecture(rawValue: arch)!, numClasses: 1)
+        let spec = ResNetSpec(arch, numClasses: 1)
         let buildStart = Date()
         let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec),
-                                           algorithm: InferenceConvolutionAlgorithm(rawValue: algorithm)!, precision: precision)
-        print("# \(arch), synthetic weights, \(precision.rawValue), \(algorithm)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
+                                           algorithm: algorithm, precision: precision)
+        print("# \(arch.rawValue), synthetic weights, \(precision.rawValue), \(algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
               + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
               + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(Self.loadAverage())")
         print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")

@@ -53,7 +53,13 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+// Options that are choices parse straight into the library's enums (the parser lists the values
+// in the help and refuses others with a usage error).
 extension InferencePrecision: ExpressibleByArgument {}
+extension InferenceConvolutionAlgorithm: ExpressibleByArgument {}
+extension ResNetSpec.Architecture: ExpressibleByArgument {}
+extension Interpolation: ExpressibleByArgument {}
+extension JPEGMethod: ExpressibleByArgument {}
 
 /// Test-time preprocessing options (the reference's eval: no resize; no crop or 224 center crop).
 struct PreprocessOptions: ParsableArguments {

@@ -22,13 +22,13 @@ struct TransformCommand: ParsableCommand {
     var jpeg: Int?
 
     @Option(name: .customLong("jpeg-method"), help: "JPEG settings to imitate: pil or cv2.")
-    var jpegMethod: String = "pil"
+    var jpegMethod: JPEGMethod = .pil
 
     @Option(help: "Resize so the shorter side is N (torchvision TF.resize).")
     var resize: Int?
 
     @Option(help: "Resampling for --resize: bilinear, bicubic, lanczos or nearest (Pillow).")
-    var interp: String = "bilinear"
+    var interp: Interpolation = .bilinear
 
     @Option(help: "Center crop N x N (torchvision CenterCrop, zero padding when larger).")
     var crop: Int?
@@ -39,10 +39,6 @@ struct TransformCommand: ParsableCommand {
     func validate() throws {
         if let b = blur, !(b.isFinite && b >= 0 && b <= 256) { throw ValidationError("--blur must be in 0...256, got \(b)") }
         if let q = jpeg, !(1...100).contains(q) { throw ValidationError("--jpeg must be in 1...100, got \(q)") }
-        if JPEGMethod(rawValue: jpegMethod) == nil { throw ValidationError("--jpeg-method must be pil or cv2, got \(jpegMethod)") }
-        if Interpolation(rawValue: interp) == nil {
-            throw ValidationError("--interp must be one of bilinear, bicubic, lanczos, nearest; got \(interp)")
-        }
         if let n = resize, !(1...maxResizeSide).contains(n) { throw ValidationError("--resize must be in 1...\(maxResizeSide)") }
         if let n = crop, !(1...maxResizeSide).contains(n) { throw ValidationError("--crop must be in 1...\(maxResizeSide)") }
         let names = inputs.map { TransformCommand.outputName(for: $0) }
@@ -58,9 +54,9 @@ struct TransformCommand: ParsableCommand {
     /// The operations, in the augmentation's order.
     func transform(_ image: RGBImage) throws -> RGBImage {
         var img = image
-        if let n = resize { img = try resizeShorterSide(img, to: n, interpolation: Interpolation(rawValue: interp)!) }
+        if let n = resize { img = try resizeShorterSide(img, to: n, interpolation: interp) }
         if let s = blur { try gaussianBlurInPlace(&img, sigma: s) }
-        if let q = jpeg { img = try jpegRoundTrip(img, quality: q, method: JPEGMethod(rawValue: jpegMethod)!) }
+        if let q = jpeg { img = try jpegRoundTrip(img, quality: q, method: jpegMethod) }
         if let n = crop { img = try centerCrop(img, height: n, width: n) }
         if flip { img = horizontalFlip(img) }
         return img

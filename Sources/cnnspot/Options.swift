@@ -16,7 +16,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Images per batch (images of one size are batched together).")
     var batchSize: Int = 16
 
-    @Option(help: ArgumentHelp("Arithmetic of the network: fp32 (default), or bf16 (bfloat16 weights and activations, float32 accumulation; AVX-512 CPUs, fastest with AVX-512 BF16; about 1.4-1.7x fp32's speed; logits move by bf16 rounding: ResNet-50 within 0.5% relative, the default EfficientNet-Lite0 by 0.03 on average, up to 0.4; see BENCHMARKS.md).", valueName: "fp32|bf16"))
+    @Option(help: ArgumentHelp("Arithmetic of the network: fp32 (default), or bf16 (bfloat16 weights and activations, float32 accumulation; AVX-512 CPUs, fastest with AVX-512 BF16; the network about 1.5-1.9x faster than fp32; logits move by bf16 rounding: ResNet-50 within 0.5% relative, the default EfficientNet-Lite0 by 0.03 on average, up to 0.4; see BENCHMARKS.md).", valueName: "fp32|bf16"))
     var precision: InferencePrecision = .fp32
 
     @Option(help: ArgumentHelp("Activation memory one batch may use, in MiB. Full-image scoring needs about 180 bytes per pixel (ResNet-50): the default 4096 holds a ~23 MP photo; larger ones get an error row naming what they need (or use --crop 224).", valueName: "mib"))

@@ -30,7 +30,7 @@ struct EvalCommand: ParsableCommand {
     var threshold: Double?
 
     @Option(help: "How ROOT is read: auto, one-set, set-per-child.")
-    var layout: String = "auto"
+    var layout: LayoutChoice = .auto
 
     @Option(name: [.short, .long], help: "Folder for results.csv, results.json, scores.csv, manifest.json (default: eval_results; with --shard, required: one folder per shard).")
     var output: String?
@@ -45,9 +45,6 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
-        guard ["auto", "one-set", "set-per-child"].contains(layout) else {
-            throw ValidationError("--layout must be auto, one-set or set-per-child")
-        }
         _ = try preprocessings()
         if sharding.shard != nil && output == nil {
             throw ValidationError("--shard needs -o DIR, one folder per shard (for cnnspot merge)")
@@ -61,7 +58,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let detector = try modelOptions.loadDetector()!
-        let mode: ForenSynthsLayout.Mode = layout == "one-set" ? .oneSet : layout == "set-per-child" ? .setPerChild : .auto
+        let mode = layout.mode
         var sets: [ImageSet] = []
         var manifest = RunManifest()
         var problems = 0
@@ -84,7 +81,7 @@ struct EvalCommand: ParsableCommand {
         manifest.model = try detector.manifestInfo()
         manifest.settings = ["threshold": "\(threshold)", "crop": crop.isEmpty ? "none" : crop.joined(separator: ","),
                              "batch_size": "\(modelOptions.batchSize)", "threads": "\(NNThreads.count)",
-                             "exif_transpose": "\(exifTranspose)", "layout": layout]
+                             "exif_transpose": "\(exifTranspose)", "layout": layout.rawValue]
         var decode = DecodeOptions()
         decode.applyEXIFOrientation = exifTranspose
 
@@ -124,5 +121,20 @@ struct EvalCommand: ParsableCommand {
         }
         if sets.isEmpty { printError("eval: no set with images was found") }
         if failed > 0 || problems > 0 || sets.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `eval --layout`: how the root folder is read (`ForenSynthsLayout.Mode`).
+enum LayoutChoice: String, ExpressibleByArgument {
+    case auto
+    case oneSet = "one-set"
+    case setPerChild = "set-per-child"
+
+    var mode: ForenSynthsLayout.Mode {
+        switch self {
+        case .auto: return .auto
+        case .oneSet: return .oneSet
+        case .setPerChild: return .setPerChild
+        }
     }
 }

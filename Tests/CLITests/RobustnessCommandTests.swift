@@ -1,18 +1,11 @@
+import CNNSpotTestSupport
 import CNNSpot
 import Foundation
 import XCTest
 
 /// Copies the first `n` reals and fakes of minisynths `test/<family>` into `root/<name>`.
 func copyMiniSet(_ family: String, to root: URL, name: String, count n: Int) throws {
-    let fm = FileManager.default
-    for label in ["0_real", "1_fake"] {
-        let src = CLI.shared.appendingPathComponent("minisynths/test/\(family)/\(label)")
-        let dst = root.appendingPathComponent("\(name)/\(label)")
-        try fm.createDirectory(at: dst, withIntermediateDirectories: true)
-        for f in try fm.contentsOfDirectory(atPath: src.path).sorted().prefix(n) {
-            try fm.copyItem(at: src.appendingPathComponent(f), to: dst.appendingPathComponent(f))
-        }
-    }
+    try MiniSynths.copyTestSet(family, into: root, name: name, count: n)
 }
 
 /// `cnnspot robustness` with a synthetic ResNet-18 on two 3+3-image sets: the files, and

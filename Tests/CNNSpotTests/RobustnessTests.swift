@@ -1,3 +1,4 @@
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 import CNNSpot
@@ -20,15 +21,7 @@ final class FingerprintModel: LogitModel {
 
 /// Copies `n` reals and `n` fakes of a minisynths test set into `root/<name>/{0_real,1_fake}`.
 func makeMiniSet(_ root: URL, name: String, from family: String, count n: Int) throws {
-    let fm = FileManager.default
-    for label in ["0_real", "1_fake"] {
-        let src = TestPaths.sharedData.appendingPathComponent("minisynths/test/\(family)/\(label)")
-        let dst = root.appendingPathComponent("\(name)/\(label)")
-        try fm.createDirectory(at: dst, withIntermediateDirectories: true)
-        for f in try fm.contentsOfDirectory(atPath: src.path).sorted().prefix(n) {
-            try fm.copyItem(at: src.appendingPathComponent(f), to: dst.appendingPathComponent(f))
-        }
-    }
+    try MiniSynths.copyTestSet(family, into: root, name: name, count: n)
 }
 
 final class RobustnessTests: XCTestCase {

@@ -30,20 +30,21 @@ struct InferencePlanOptions: Equatable {
         return algorithm == .fastest && winogradAvailable ? InferencePlanOptions(activationTag: dnnl_aBcd16b, winograd: true) : .direct
     }
 
-    static let winogradAvailable: Bool = {
-        do {
-            let act = try DNNLMemoryDesc(dims: [1, 64, 56, 56], tag: dnnl_aBcd16b)
-            let weights = try DNNLMemoryDesc.any([64, 64, 3, 3])
-            let bias = try DNNLMemoryDesc.plain([64])
-            var op = dnnl_convolution_desc_t()
-            var (s, w, b, d) = (act.raw, weights.raw, bias.raw, act.raw)
-            let one: [Int64] = [1, 1]
-            guard dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_convolution_winograd,
-                                                     &s, &w, &b, &d, one, one, one) == dnnl_success else { return false }
-            _ = try DNNLPrimitiveDesc(op, what: "Winograd probe")
-            return true
-        } catch {
-            return false
-        }
-    }()
+    static let winogradAvailable: Bool =
+        (try? typicalConvolution(activations: DNNLMemoryDesc(dims: [1, 64, 56, 56], tag: dnnl_aBcd16b),
+                                 algorithm: dnnl_convolution_winograd, what: "Winograd probe")) != nil
+
+    /// The primitive oneDNN builds for a typical ResNet layer (64 -> 64 channels, 3x3, stride 1,
+    /// padding 1, 56x56, batch 1) with `activations` as source and destination and weights of
+    /// their data type: what the CPU-dependent choices (Winograd, bf16) probe. Throws when oneDNN
+    /// has no such primitive.
+    static func typicalConvolution(activations: DNNLMemoryDesc, algorithm: dnnl_alg_kind_t, what: String) throws -> DNNLPrimitiveDesc {
+        let weights = try DNNLMemoryDesc.any([64, 64, 3, 3], dataType: activations.raw.data_type)
+        let bias = try DNNLMemoryDesc.plain([64])
+        var op = dnnl_convolution_desc_t()
+        var (s, w, b, d) = (activations.raw, weights.raw, bias.raw, activations.raw)
+        let one: [Int64] = [1, 1]
+        try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, algorithm, &s, &w, &b, &d, one, one, one), what)
+        return try DNNLPrimitiveDesc(op, what: what)
+    }
 }

@@ -32,19 +32,7 @@ public enum InferencePrecision: String, Sendable, CaseIterable {
 
     /// The implementation oneDNN picks for a typical bf16 convolution (64 -> 64 channels, 3x3,
     /// 56x56), nil if it has none.
-    static let bf16Implementation: String? = {
-        do {
-            let src = try DNNLMemoryDesc.any([1, 64, 56, 56], dataType: dnnl_bf16)
-            let weights = try DNNLMemoryDesc.any([64, 64, 3, 3], dataType: dnnl_bf16)
-            let bias = try DNNLMemoryDesc.plain([64])
-            var op = dnnl_convolution_desc_t()
-            var (s, w, b, d) = (src.raw, weights.raw, bias.raw, src.raw)
-            let one: [Int64] = [1, 1]
-            try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_convolution_direct,
-                                                             &s, &w, &b, &d, one, one, one), "bf16 probe")
-            return try DNNLPrimitiveDesc(op, what: "bf16 probe").implementationName
-        } catch {
-            return nil
-        }
-    }()
+    static let bf16Implementation: String? =
+        try? InferencePlanOptions.typicalConvolution(activations: DNNLMemoryDesc.any([1, 64, 56, 56], dataType: dnnl_bf16),
+                                                     algorithm: dnnl_convolution_direct, what: "bf16 probe").implementationName
 }

@@ -40,8 +40,13 @@ public func gaussianBlurInPlace(_ image: inout RGBImage, sigma: Double) throws {
     let weights = gaussianKernel1D(sigma: sigma)
     let radius = weights.count / 2
     var line = [Double](repeating: 0, count: image.width * 3)
-    blurColumns(&image, weights: weights, radius: radius, line: &line)
-    blurRows(&image, weights: weights, radius: radius, line: &line)
+    // The code path (asked once per image, so a forced CNNSPOT_SIMD holds for both passes) and
+    // the tap-pointer table both passes fill: `radius` pointers to the lower taps, then the upper.
+    let level = cnnspot_simd_level()
+    let taps = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: max(2 * radius, 1))
+    defer { taps.deallocate() }
+    blurColumns(&image, weights: weights, radius: radius, line: &line, taps: taps, level: level)
+    blurRows(&image, weights: weights, radius: radius, line: &line, taps: taps, level: level)
 }
 
 /// SciPy's `_gaussian_kernel1d(sigma, 0, radius)`: `2 * radius + 1` float64 weights summing to 1
@@ -121,14 +126,12 @@ private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius:
 /// `stripValues` bytes per row: a strip is converted to float64 once (so memory stays
 /// `8 * height * stripValues` bytes whatever the width), then each output row of the strip is
 /// accumulated over contiguous values (vectorised).
-private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double]) {
+private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double],
+                         taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32) {
     let h = image.height, rowLen = image.width * 3
     let stripValues = min(rowLen, 384)
     let rows = (0..<(h + 2 * radius)).map { reflectIndex($0 - radius, h) }
     var plane = [Double](repeating: 0, count: h * stripValues)
-    let level = cnnspot_simd_level()
-    let taps = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: max(2 * radius, 1))
-    defer { taps.deallocate() }
     image.pixels.withUnsafeMutableBufferPointer { d in
         plane.withUnsafeMutableBufferPointer { p in
             line.withUnsafeMutableBufferPointer { a in
@@ -163,13 +166,11 @@ private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int
 
 /// Pass 2, axis 1: each row is copied into a reflect-padded float64 line, then filtered across
 /// the whole row (neighbours are 3 values apart: interleaved RGB).
-private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double]) {
+private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double],
+                      taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32) {
     let w = image.width, h = image.height, rowLen = w * 3
     let cols = (0..<(w + 2 * radius)).map { reflectIndex($0 - radius, w) }
     var padded = [Double](repeating: 0, count: (w + 2 * radius) * 3)
-    let level = cnnspot_simd_level()
-    let taps = UnsafeMutablePointer<UnsafePointer<Double>?>.allocate(capacity: max(2 * radius, 1))
-    defer { taps.deallocate() }
     image.pixels.withUnsafeMutableBufferPointer { px in
         padded.withUnsafeMutableBufferPointer { l in
             line.withUnsafeMutableBufferPointer { a in

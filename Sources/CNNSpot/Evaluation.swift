@@ -35,8 +35,8 @@ public enum Evaluation {
         public var warnings: [String]
     }
 
-    /// Scores every image of `sets`: decode -> test-time preprocessing -> network. Failed images are kept with their error and left out of the
-    /// metrics (and counted).
+    /// Scores every image of `sets`: decode -> test-time preprocessing -> network. Failed images
+    /// are kept with their error and left out of the metrics (and counted).
     public static func score(detector: Detector, sets: [ImageSet], preprocessing: TestTimePreprocessing,
                              threshold: Double, batchSize: Int = 16, decodeOptions: DecodeOptions = .default,
                              progress: ((Int) -> Void)? = nil) -> [[ScoredImage]] {

@@ -17,6 +17,14 @@ final class DefaultModelTests: XCTestCase {
         return try Checkpoint.load(path: Self.model.path).metadata
     }
 
+    /// Each set's AP (and the "mean" row) from an `eval -o` folder's results.csv.
+    static func averagePrecisions(_ evalFolder: URL) throws -> [String: Double] {
+        let rows = CLI.csv(try String(contentsOf: evalFolder.appendingPathComponent("results.csv"), encoding: .utf8))
+        let head = try XCTUnwrap(rows.first)
+        let (si, ai) = (try XCTUnwrap(head.firstIndex(of: "testset")), try XCTUnwrap(head.firstIndex(of: "avg precision")))
+        return Dictionary(uniqueKeysWithValues: try rows.dropFirst().map { ($0[si], try XCTUnwrap(Double($0[ai]), $0[si])) })
+    }
+
     func testMetadataSizeAndLicence() throws {
         let meta = try metadata()
         for key in ["architecture", "threshold", "uncertain_low", "uncertain_high", "recipe", "data",
@@ -42,14 +50,10 @@ final class DefaultModelTests: XCTestCase {
             let out = dir.appendingPathComponent(corpus)
             let r = try CLI.run(["eval", CLI.shared.appendingPathComponent("\(corpus)/test").path, "-o", out.path])
             XCTAssertEqual(r.code, 0, r.stderr)
-            let rows = CLI.csv(try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8))
-            let head = try XCTUnwrap(rows.first)
-            let (si, ai) = (try XCTUnwrap(head.firstIndex(of: "testset")), try XCTUnwrap(head.firstIndex(of: "avg precision")))
-            for row in rows.dropFirst() where row[si] != "mean" {
-                let stated = try XCTUnwrap(((results["\(corpus)/\(row[si])"] as? [String: Any])?["files"] as? [String: Any])?["ap"] as? Double,
-                                           "\(corpus)/\(row[si]) in the metadata's results")
-                let ap = try XCTUnwrap(Double(row[ai]))
-                XCTAssertGreaterThanOrEqual(ap, stated - 0.005, "\(corpus)/\(row[si]): AP \(ap), card says \(stated)")
+            for (family, ap) in try Self.averagePrecisions(out) where family != "mean" {
+                let stated = try XCTUnwrap(((results["\(corpus)/\(family)"] as? [String: Any])?["files"] as? [String: Any])?["ap"] as? Double,
+                                           "\(corpus)/\(family) in the metadata's results")
+                XCTAssertGreaterThanOrEqual(ap, stated - 0.005, "\(corpus)/\(family): AP \(ap), card says \(stated)")
                 checked += 1
             }
         }
@@ -98,9 +102,7 @@ final class DefaultModelTests: XCTestCase {
             let scores = CLI.csv(try String(contentsOf: out.appendingPathComponent("scores.csv"), encoding: .utf8))
             let (pi, li) = (try XCTUnwrap(scores[0].firstIndex(of: "path")), try XCTUnwrap(scores[0].firstIndex(of: "logit")))
             logits[precision] = Dictionary(uniqueKeysWithValues: try scores.dropFirst().map { ($0[pi], try XCTUnwrap(Double($0[li]), $0[pi])) })
-            let results = CLI.csv(try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8))
-            let (si, ai) = (try XCTUnwrap(results[0].firstIndex(of: "testset")), try XCTUnwrap(results[0].firstIndex(of: "avg precision")))
-            aps[precision] = Dictionary(uniqueKeysWithValues: try results.dropFirst().map { ($0[si], try XCTUnwrap(Double($0[ai]))) })
+            aps[precision] = try Self.averagePrecisions(out)
         }
         let (f32, b16) = (try XCTUnwrap(logits["fp32"]), try XCTUnwrap(logits["bf16"]))
         XCTAssertEqual(f32.count, 480)

@@ -7,7 +7,7 @@
 #   scripts/model_card/train_recipes.sh RECIPE [DATA_DIR] [RUNS_DIR]     (defaults /work/data, /work/runs)
 #   RECIPE: lite0-mix-align-bj05 (reference), npr-mix-align-bj05, lite0-v1only-bj05,
 #           lite0-mix-plain-bj05, lite0-mix-align-bj01, lite0-mix-plain-bj01, npr-mix-plain-bj01,
-#           npr-mix-plain-b05j01
+#           npr-mix-plain-b05j01, npr-mix-align-b05j01
 # A run that was interrupted continues with --resume (same command, same options).
 # EPOCHS overrides the epoch count (default 3 for the reference recipe and npr-mix-plain-bj01,
 # 1 for the other comparisons).
@@ -30,6 +30,7 @@ case "$RECIPE" in
   lite0-mix-align-bj01) set_=(mix-align "${LITE0[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-1} ;;   # shipped: EPOCHS=2
   npr-mix-plain-bj01)   set_=(mix-plain "${NPR[@]}" "${AUG01[@]}"); epochs=${EPOCHS:-3} ;;
   npr-mix-plain-b05j01) set_=(mix-plain "${NPR[@]}" "${AUGB05J01[@]}"); epochs=${EPOCHS:-1} ;;   # bj01 with blur at 0.5: against its blur shortcut
+  npr-mix-align-b05j01) set_=(mix-align "${NPR[@]}" "${AUGB05J01[@]}"); epochs=${EPOCHS:-2} ;;   # the same on the --jpeg-align sets: against the file-format shortcut of its epoch 2
   *) echo "unknown recipe $RECIPE" >&2; exit 64 ;;
 esac
 data=${set_[0]}; opts=("${set_[@]:1}")

@@ -8,31 +8,41 @@ struct DNNLMemoryDesc {
 
     init(raw: dnnl_memory_desc_t) { self.raw = raw }
 
-    /// A descriptor with the given dims, format tag and data type (float32 unless given).
-    init(dims: [Int], tag: dnnl_format_tag_t, dataType: dnnl_data_type_t = dnnl_f32) throws {
+    /// A descriptor with the given dims, layout and data type (float32 unless given).
+    init(dims: [Int], format: DNNLFormat, dataType: DNNLDataType = .f32) throws {
         precondition(!dims.isEmpty && dims.count <= 12, "DNNLMemoryDesc: \(dims.count) dims")
         var md = dnnl_memory_desc_t()
         let d = dims.map { Int64($0) }
-        try dnnlCheck(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dataType, tag),
+        try dnnlCheck(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dataType.raw, format.raw(dims: d.count)),
                       "memory descriptor for dims \(dims)")
         raw = md
     }
 
     /// Row-major float32 (PyTorch's contiguous layout) for 1 to 6 dims.
     static func plain(_ dims: [Int]) throws -> DNNLMemoryDesc {
-        let tags: [dnnl_format_tag_t] = [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef]
-        precondition(dims.count >= 1 && dims.count <= tags.count, "plain layout for \(dims.count) dims")
-        return try DNNLMemoryDesc(dims: dims, tag: tags[dims.count - 1])
+        try DNNLMemoryDesc(dims: dims, format: .plain)
     }
 
     /// Layout chosen by the primitive that consumes this descriptor.
     static func any(_ dims: [Int]) throws -> DNNLMemoryDesc {
-        try DNNLMemoryDesc(dims: dims, tag: dnnl_format_tag_any)
+        try DNNLMemoryDesc(dims: dims, format: .any)
     }
 
     /// Layout chosen by the consuming primitive, for `dataType` values.
-    static func any(_ dims: [Int], dataType: dnnl_data_type_t) throws -> DNNLMemoryDesc {
-        try DNNLMemoryDesc(dims: dims, tag: dnnl_format_tag_any, dataType: dataType)
+    static func any(_ dims: [Int], dataType: DNNLDataType) throws -> DNNLMemoryDesc {
+        try DNNLMemoryDesc(dims: dims, format: .any, dataType: dataType)
+    }
+
+    /// The element type; nil for one this package does not create (a workspace's, say).
+    var dataType: DNNLDataType? { DNNLDataType(raw: raw.data_type) }
+
+    /// No memory (what a primitive descriptor answers for an argument it does not use).
+    var isEmpty: Bool { raw.ndims == 0 }
+
+    /// Whether this is `format` for its own dims and data type (a blocked layout check).
+    func isLaidOut(as format: DNNLFormat) throws -> Bool {
+        guard let type = dataType else { return false }
+        return isEqual(to: try DNNLMemoryDesc(dims: dims, format: format, dataType: type))
     }
 
     /// Logical dims.

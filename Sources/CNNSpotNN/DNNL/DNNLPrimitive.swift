@@ -32,10 +32,11 @@ final class DNNLPrimitiveDesc {
 
     deinit { dnnlRequire(dnnl_primitive_desc_destroy(handle), "destroying a primitive descriptor") }
 
-    /// The memory descriptor the implementation uses for `what` (e.g. `dnnl_query_src_md`,
-    /// `dnnl_query_workspace_md`). A zero descriptor (ndims 0) means "not used".
-    func md(_ what: dnnl_query_t, index: Int32 = 0) -> DNNLMemoryDesc {
-        guard let p = dnnl_primitive_desc_query_md(handle, what, index) else { return DNNLMemoryDesc(raw: dnnl_memory_desc_t()) }
+    /// The memory descriptor the implementation uses for `what` (`.src`, `.workspace`, ...).
+    /// An empty descriptor (`isEmpty`) means "not used".
+    func md(_ what: DNNLQuery) -> DNNLMemoryDesc {
+        let (query, index) = what.raw
+        guard let p = dnnl_primitive_desc_query_md(handle, query, index) else { return DNNLMemoryDesc(raw: dnnl_memory_desc_t()) }
         return DNNLMemoryDesc(raw: p.pointee)
     }
 
@@ -50,14 +51,31 @@ final class DNNLPrimitiveDesc {
     }
 }
 
-/// Owned primitive attributes (post-ops, scratchpad mode).
+/// Owned primitive attributes: post-ops and the scratchpad mode.
 final class DNNLAttr {
     let handle: dnnl_primitive_attr_t
 
-    init() throws {
+    /// `userScratchpad`: the caller passes the primitive's work space (`DNNLArg.scratchpad`)
+    /// instead of oneDNN allocating it per call. `postOps` run after the operation, in order.
+    init(userScratchpad: Bool = false, postOps: [DNNLPostOp] = []) throws {
         var attr: dnnl_primitive_attr_t?
         try dnnlCheck(dnnl_primitive_attr_create(&attr), "creating primitive attributes")
         handle = attr!
+        if userScratchpad {
+            try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(handle, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
+        }
+        guard !postOps.isEmpty else { return }
+        var ops: dnnl_post_ops_t?
+        try dnnlCheck(dnnl_post_ops_create(&ops), "creating post-ops")
+        defer { dnnlRequire(dnnl_post_ops_destroy(ops), "destroying post-ops") }
+        for op in postOps {
+            switch op {
+            case .sum(let scale): try dnnlCheck(dnnl_post_ops_append_sum(ops, scale), "appending a sum post-op")
+            case .eltwise(let f, let alpha, let beta):
+                try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, f.raw, alpha, beta), "appending a \(f) post-op")
+            }
+        }
+        try dnnlCheck(dnnl_primitive_attr_set_post_ops(handle, ops), "setting post-ops")
     }
 
     deinit { dnnlRequire(dnnl_primitive_attr_destroy(handle), "destroying primitive attributes") }
@@ -87,6 +105,34 @@ final class DNNLPrimitive {
                               "executing \(desc.implementationName) \(what())")
             }
             try stream.wait()
+        }
+    }
+}
+
+/// Memory a primitive can be given as an argument: owned (`DNNLMemory`) or a view (`DNNLMemoryView`).
+protocol DNNLMemoryObject: AnyObject {
+    var handle: dnnl_memory_t { get }
+}
+
+extension DNNLMemory: DNNLMemoryObject {}
+extension DNNLMemoryView: DNNLMemoryObject {}
+
+/// A primitive with its arguments bound once, for plans that run the same primitives on the
+/// same memory many times (no dictionary or argument list built per call). The caller keeps
+/// the memory objects alive as long as this value.
+struct DNNLBoundPrimitive {
+    let primitive: DNNLPrimitive
+    private let args: [dnnl_exec_arg_t]
+
+    init(_ primitive: DNNLPrimitive, args: [(Int32, DNNLMemoryObject)]) {
+        self.primitive = primitive
+        self.args = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
+    }
+
+    /// Queues the primitive on `stream` (the caller waits on the stream after the last one).
+    func enqueue(on stream: DNNLStream, what: @autoclosure () -> String) throws {
+        try args.withUnsafeBufferPointer { buf in
+            try dnnlCheck(dnnl_primitive_execute(primitive.handle, stream.handle, Int32(buf.count), buf.baseAddress), "executing \(what())")
         }
     }
 }

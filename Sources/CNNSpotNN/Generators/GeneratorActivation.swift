@@ -1,4 +1,3 @@
-import CDNNL
 import Foundation
 
 /// The activation after a generator layer, fused into the oneDNN primitive as an eltwise
@@ -35,20 +34,13 @@ public enum GeneratorActivation: Equatable, Sendable {
     /// Primitive attributes: optional sum onto the destination's contents (a residual add),
     /// then this activation: `dst = act(op(src) + dst)` with `sum`.
     func attributes(sum: Bool) throws -> DNNLAttr {
-        let attr = try DNNLAttr()
-        guard sum || self != .identity else { return attr }
-        var ops: dnnl_post_ops_t?
-        try dnnlCheck(dnnl_post_ops_create(&ops), "creating post-ops")
-        defer { dnnlRequire(dnnl_post_ops_destroy(ops), "destroying post-ops") }
-        if sum { try dnnlCheck(dnnl_post_ops_append_sum(ops, 1), "appending a sum post-op") }
+        var ops: [DNNLPostOp] = sum ? [.sum(scale: 1)] : []
         switch self {
         case .identity: break
-        case .relu: try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0), "appending a ReLU post-op")
-        case .leakyReLU(let s):
-            try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, s, 0), "appending a leaky ReLU post-op")
-        case .tanh: try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_tanh, 0, 0), "appending a tanh post-op")
+        case .relu: ops.append(.eltwise(.relu, alpha: 0, beta: 0))
+        case .leakyReLU(let s): ops.append(.eltwise(.relu, alpha: s, beta: 0))
+        case .tanh: ops.append(.eltwise(.tanh, alpha: 0, beta: 0))
         }
-        try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr.handle, ops), "setting post-ops")
-        return attr
+        return try DNNLAttr(postOps: ops)
     }
 }

@@ -1,5 +1,3 @@
-import CDNNL
-
 /// A 2-D convolution of a generator, inference only (`torch.nn.Conv2d` in eval mode): square
 /// kernel, stride, symmetric zero padding, optional bias, fused activation and optional residual
 /// sum (`y = act(conv(x) + b + r)`). Weight `[out, in, k, k]` (OIHW), bias `[out]`.
@@ -40,18 +38,11 @@ final class GeneratorConv {
         if let p = cache[key] { return p }
         let out = try outputShape(for: x)
         let what = "generator conv \(x) -> \(out) k\(kernel) s\(stride) p\(padding)"
-        var (s, w, d) = (try DNNLMemoryDesc.any(x).raw, try DNNLMemoryDesc.any(weights.dims).raw, try DNNLMemoryDesc.any(out).raw)
-        var b = try DNNLMemoryDesc.plain([outChannels]).raw
-        let strides = [Int64(stride), Int64(stride)], pad = [Int64(padding), Int64(padding)]
-        var op = dnnl_convolution_desc_t()
-        if bias != nil {
-            try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_convolution_direct,
-                                                             &s, &w, &b, &d, strides, pad, pad), what)
-        } else {
-            try dnnlCheck(dnnl_convolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_convolution_direct,
-                                                             &s, &w, nil, &d, strides, pad, pad), what)
-        }
-        let p = try DNNLPrimitive(DNNLPrimitiveDesc(op, attr: try activation.attributes(sum: sum), what: what))
+        let pd = try DNNLPrimitiveDesc.convolution(.inference, src: .any(x), weights: .any(weights.dims),
+                                                   bias: bias == nil ? nil : .plain([outChannels]), dst: .any(out),
+                                                   window: DNNLWindow(stride: stride, padding: padding),
+                                                   attr: try activation.attributes(sum: sum), what: what)
+        let p = try DNNLPrimitive(pd)
         cache[key] = p
         return p
     }
@@ -61,8 +52,8 @@ final class GeneratorConv {
     func forward(_ x: Tensor, adding residual: Tensor? = nil) throws -> Tensor {
         let p = try primitive(for: x.shape, sum: residual != nil)
         let pd = p.desc
-        let src = try x.memory.reordered(to: pd.md(dnnl_query_src_md))
-        let dstDesc = pd.md(dnnl_query_dst_md)
+        let src = try x.memory.reordered(to: pd.md(.src))
+        let dstDesc = pd.md(.dst)
         let y: Tensor
         if let residual {
             guard residual.shape == dstDesc.dims else {
@@ -73,9 +64,9 @@ final class GeneratorConv {
         } else {
             y = try Tensor(output: dstDesc)
         }
-        var args = [DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(dnnl_query_weights_md)).memory,
+        var args = [DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(.weights)).memory,
                     DNNLArg.dst: y.memory]
-        if let bias { args[DNNLArg.bias] = try bias.memory(in: pd.md(dnnl_query_weights_md, index: 1)).memory }
+        if let bias { args[DNNLArg.bias] = try bias.memory(in: pd.md(.bias)).memory }
         try p.execute(args: args, what: "generator conv \(x.shape)")
         return y
     }

@@ -1,5 +1,3 @@
-import CDNNL
-
 /// A transposed convolution of a generator, inference only (`torch.nn.ConvTranspose2d` in eval
 /// mode): square kernel `k`, stride `s`, padding `p`, output padding `op`, optional bias, fused
 /// activation. Output size `(H - 1) s - 2p + k + op`. PyTorch's weight is `[in, out, k, k]`;
@@ -53,20 +51,12 @@ final class GeneratorDeconv {
         if let p = cache[x] { return p }
         let out = try outputShape(for: x)
         let what = "generator conv-transpose \(x) -> \(out) k\(kernel) s\(stride) p\(padding) op\(outputPadding)"
-        var (s, w, d) = (try DNNLMemoryDesc.any(x).raw, try DNNLMemoryDesc.any(weights.dims).raw, try DNNLMemoryDesc.any(out).raw)
-        var b = try DNNLMemoryDesc.plain([outChannels]).raw
-        let strides = [Int64(stride), Int64(stride)]
-        let left = [Int64(padding), Int64(padding)]
-        let right = [Int64(padding - outputPadding), Int64(padding - outputPadding)]
-        var op = dnnl_deconvolution_desc_t()
-        if bias != nil {
-            try dnnlCheck(dnnl_deconvolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_deconvolution_direct,
-                                                               &s, &w, &b, &d, strides, left, right), what)
-        } else {
-            try dnnlCheck(dnnl_deconvolution_forward_desc_init(&op, dnnl_forward_inference, dnnl_deconvolution_direct,
-                                                               &s, &w, nil, &d, strides, left, right), what)
-        }
-        let p = try DNNLPrimitive(DNNLPrimitiveDesc(op, attr: try activation.attributes(sum: false), what: what))
+        let window = DNNLWindow(strides: [stride, stride], padBefore: [padding, padding],
+                                padAfter: [padding - outputPadding, padding - outputPadding])
+        let pd = try DNNLPrimitiveDesc.convolution(.inference, transposed: true, src: .any(x), weights: .any(weights.dims),
+                                                   bias: bias == nil ? nil : .plain([outChannels]), dst: .any(out),
+                                                   window: window, attr: try activation.attributes(sum: false), what: what)
+        let p = try DNNLPrimitive(pd)
         cache[x] = p
         return p
     }
@@ -75,11 +65,11 @@ final class GeneratorDeconv {
     func forward(_ x: Tensor) throws -> Tensor {
         let p = try primitive(for: x.shape)
         let pd = p.desc
-        let src = try x.memory.reordered(to: pd.md(dnnl_query_src_md))
-        let y = try Tensor(output: pd.md(dnnl_query_dst_md))
-        var args = [DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(dnnl_query_weights_md)).memory,
+        let src = try x.memory.reordered(to: pd.md(.src))
+        let y = try Tensor(output: pd.md(.dst))
+        var args = [DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(.weights)).memory,
                     DNNLArg.dst: y.memory]
-        if let bias { args[DNNLArg.bias] = try bias.memory(in: pd.md(dnnl_query_weights_md, index: 1)).memory }
+        if let bias { args[DNNLArg.bias] = try bias.memory(in: pd.md(.bias)).memory }
         try p.execute(args: args, what: "generator conv-transpose \(x.shape)")
         return y
     }

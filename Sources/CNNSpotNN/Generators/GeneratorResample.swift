@@ -1,5 +1,3 @@
-import CDNNL
-
 /// Up-sampling by an integer factor, inference only: `torch.nn.Upsample(scale_factor: f,
 /// mode: 'nearest')` (each pixel repeated f x f) or `mode: 'bilinear', align_corners=False`
 /// (half-pixel centres, source coordinate `(o + 0.5) / f - 0.5` clamped at the borders).
@@ -25,16 +23,12 @@ final class GeneratorResample {
             p = hit.primitive
         } else {
             let what = "generator upsample \(mode) x\(factor) \(x.shape)"
-            var s = md.raw, d = try DNNLMemoryDesc.any(out).raw
-            var op = dnnl_resampling_desc_t()
-            let factors = [Float(factor), Float(factor)]
-            try dnnlCheck(dnnl_resampling_forward_desc_init(&op, dnnl_forward_inference,
-                                                            mode == .nearest ? dnnl_resampling_nearest : dnnl_resampling_linear,
-                                                            factors, &s, &d), what)
-            p = try DNNLPrimitive(DNNLPrimitiveDesc(op, what: what))
+            p = try DNNLPrimitive(DNNLPrimitiveDesc.resampling(.inference, mode == .nearest ? .nearest : .linear,
+                                                               factors: [Float(factor), Float(factor)], src: md,
+                                                               dst: .any(out), what: what))
             cache[x.shape] = (md, p)
         }
-        let y = try Tensor(output: p.desc.md(dnnl_query_dst_md))
+        let y = try Tensor(output: p.desc.md(.dst))
         try p.execute(args: [DNNLArg.src: x.memory, DNNLArg.dst: y.memory], what: "generator upsample \(x.shape)")
         return y
     }

@@ -1,5 +1,3 @@
-import CDNNL
-
 extension InferenceNetwork {
     /// Walks the stages for one batch shape (after the input transform) and builds its plan
     /// (see `InferencePlanBuilder`). Throws `exceedsMemoryLimit` before allocating anything if
@@ -17,7 +15,7 @@ extension InferenceNetwork {
         var probe = InferencePlanBuilder(key: key, options: options)
         _ = try probe.conv(stem, src: .input, srcDesc: .any([n, 3, key.h, key.w], dataType: options.dataType), h: key.h, w: key.w,
                            dst: (.a, nil), sum: false, activation: stem.activation)
-        let wanted = probe.steps[0].pd.md(dnnl_query_src_md)
+        let wanted = probe.steps[0].pd.md(.src)
         let stemInput: InferencePlanBuilder.Target
         if wanted.isEqual(to: inputDesc) {
             stemInput = .input

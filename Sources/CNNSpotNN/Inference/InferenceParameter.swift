@@ -1,5 +1,3 @@
-import CDNNL
-
 /// A constant tensor (folded conv weights, a bias) in the layouts primitives asked for.
 ///
 /// It starts in plain row-major layout. The first primitive that wants another layout

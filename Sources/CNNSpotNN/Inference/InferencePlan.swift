@@ -1,5 +1,3 @@
-import CDNNL
-
 /// Everything needed to run the network on one batch shape `(N, H, W)` (and thread count):
 /// oneDNN primitives in execution order with their arguments bound, activation buffers, and the
 /// output. Built once by `InferencePlan.build`, then reused for every batch of that shape.
@@ -19,8 +17,7 @@ final class InferencePlan {
 
     /// One primitive call with its arguments (memory handles kept alive by `keepAlive`).
     struct Step {
-        let primitive: DNNLPrimitive
-        let args: [dnnl_exec_arg_t]
+        let bound: DNNLBoundPrimitive
         let what: String
     }
 
@@ -32,12 +29,12 @@ final class InferencePlan {
     let weightBytes: Int
     var byteCount: Int { activationBytes + weightBytes }
     let outputCount: Int
-    private let input: InferenceMemoryView
+    private let input: DNNLMemoryView
     private let output: DNNLMemory
     private let steps: [Step]
     private let keepAlive: [AnyObject]
 
-    init(key: Key, input: InferenceMemoryView, output: DNNLMemory, outputCount: Int,
+    init(key: Key, input: DNNLMemoryView, output: DNNLMemory, outputCount: Int,
          steps: [Step], activationBytes: Int, weightBytes: Int, keepAlive: [AnyObject]) {
         self.key = key
         self.input = input
@@ -51,7 +48,7 @@ final class InferencePlan {
 
     /// `(layer, oneDNN implementation)` for each step, e.g. `("layer1.0.conv2", "jit:avx2")`.
     var implementations: [(step: String, implementation: String)] {
-        steps.map { ($0.what, $0.primitive.desc.implementationName) }
+        steps.map { ($0.what, $0.bound.primitive.desc.implementationName) }
     }
 
     /// Runs the batch. `input` is `[N, 3, H, W]` row-major float32 of exactly this plan's shape.
@@ -60,10 +57,7 @@ final class InferencePlan {
         NNThreads.applyToCurrentThread()
         try self.input.bound(to: input) {
             for step in steps {
-                try step.args.withUnsafeBufferPointer { args in
-                    try dnnlCheck(dnnl_primitive_execute(step.primitive.handle, stream.handle, Int32(args.count), args.baseAddress),
-                                  "executing \(step.what) for batch [\(key.n), 3, \(key.h), \(key.w)]")
-                }
+                try step.bound.enqueue(on: stream, what: "\(step.what) for batch [\(key.n), 3, \(key.h), \(key.w)]")
             }
             try stream.wait()
         }

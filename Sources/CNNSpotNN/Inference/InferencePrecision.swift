@@ -1,5 +1,3 @@
-import CDNNL
-
 /// The arithmetic `InferenceNetwork` runs its convolutions in.
 public enum InferencePrecision: String, Sendable, CaseIterable {
     /// float32 everywhere (the default; logits match PyTorch's to ~1e-6).
@@ -14,7 +12,7 @@ public enum InferencePrecision: String, Sendable, CaseIterable {
     /// bf16 autocast moves it twice as far).
     case bf16
 
-    var dataType: dnnl_data_type_t { self == .bf16 ? dnnl_bf16 : dnnl_f32 }
+    var dataType: DNNLDataType { self == .bf16 ? .bf16 : .f32 }
 
     /// Whether oneDNN has an optimised (jit) kernel for this precision on this CPU: a bf16
     /// convolution that would run on a reference kernel (CPUs without AVX-512) is refused
@@ -33,6 +31,6 @@ public enum InferencePrecision: String, Sendable, CaseIterable {
     /// The implementation oneDNN picks for a typical bf16 convolution (64 -> 64 channels, 3x3,
     /// 56x56), nil if it has none.
     static let bf16Implementation: String? =
-        try? InferencePlanOptions.typicalConvolution(activations: DNNLMemoryDesc.any([1, 64, 56, 56], dataType: dnnl_bf16),
-                                                     algorithm: dnnl_convolution_direct, what: "bf16 probe").implementationName
+        try? InferencePlanOptions.typicalConvolution(activations: DNNLMemoryDesc.any([1, 64, 56, 56], dataType: .bf16),
+                                                     algorithm: .direct, what: "bf16 probe").implementationName
 }

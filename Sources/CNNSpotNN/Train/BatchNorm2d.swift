@@ -1,4 +1,3 @@
-import CDNNL
 import Dispatch
 
 /// torch.nn.BatchNorm2d (eps 1e-5, momentum 0.1, affine, tracking running stats).
@@ -57,8 +56,8 @@ public final class BatchNorm2d {
     /// any other layout is converted to row-major.
     private func blocked(_ t: Tensor) throws -> (tensor: Tensor, block: Int) {
         if t.isPlain { return (t, 1) }
-        for (tag, b) in [(dnnl_nChw16c, 16), (dnnl_nChw8c, 8)] where channels % b == 0 {
-            if t.memory.desc.isEqual(to: try DNNLMemoryDesc(dims: t.shape, tag: tag)) { return (t, b) }
+        for format in [DNNLFormat.nChw16c, .nChw8c] where channels % format.channelBlock! == 0 {
+            if try t.memory.desc.isLaidOut(as: format) { return (t, format.channelBlock!) }
         }
         return (try t.plain(), 1)
     }

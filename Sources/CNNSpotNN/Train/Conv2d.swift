@@ -1,5 +1,3 @@
-import CDNNL
-
 /// 2-D convolution (torch.nn.Conv2d): square kernel, stride, zero padding (symmetric, explicit
 /// per side, or TensorFlow "same"), `groups` (depthwise when groups == in == out channels),
 /// optional bias. Output `floor((H + top + bottom - k) / s) + 1`. Weight `[out, in/groups, k, k]`
@@ -116,27 +114,14 @@ public final class Conv2d {
         let layout: ([Int]) throws -> DNNLMemoryDesc = Self.preferBlockedLayouts ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
         let src = try layout(input), dst = try layout(out), w = try layout(dnnlWeightDims)
         let pd = pads(height: input[2], width: input[3])
-        let strides = [Int64(stride), Int64(stride)]
-        let padL = [Int64(pd.top), Int64(pd.left)], padR = [Int64(pd.bottom), Int64(pd.right)]
+        let window = DNNLWindow(strides: [stride, stride], padBefore: [pd.top, pd.left], padAfter: [pd.bottom, pd.right])
         let what = "conv \(input) -> \(out) k\(kernel) s\(stride) pad \(pd) groups \(groups)"
-        var biasDesc = bias == nil ? dnnl_memory_desc_t() : try DNNLMemoryDesc.plain([outChannels]).raw
-        let hasBias = bias != nil
-
-        var fd = dnnl_convolution_desc_t(), bd = dnnl_convolution_desc_t(), bw = dnnl_convolution_desc_t()
-        try withUnsafePointer(to: src.raw) { s in try withUnsafePointer(to: w.raw) { wp in try withUnsafePointer(to: dst.raw) { d in
-            try withUnsafePointer(to: &biasDesc) { b in
-                try dnnlCheck(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training, dnnl_convolution_direct,
-                                                                 s, wp, hasBias ? b : nil, d, strides, padL, padR), what)
-                try dnnlCheck(dnnl_convolution_backward_data_desc_init(&bd, dnnl_convolution_direct, s, wp, d, strides, padL, padR),
-                              "backward data " + what)
-                try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&bw, dnnl_convolution_direct, s, wp, hasBias ? b : nil, d,
-                                                                          strides, padL, padR),
-                              "backward weights " + what)
-            }
-        } } }
-        let fpd = try DNNLPrimitiveDesc(fd, what: what)
-        let bdpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "backward data " + what)
-        let bwpd = try DNNLPrimitiveDesc(bw, hint: fpd, what: "backward weights " + what)
+        let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([outChannels])
+        let fpd = try DNNLPrimitiveDesc.convolution(.training, src: src, weights: w, bias: biasDesc, dst: dst, window: window, what: what)
+        let bdpd = try DNNLPrimitiveDesc.convolutionBackwardData(diffSrc: src, weights: w, diffDst: dst, window: window, hint: fpd,
+                                                                 what: "backward data " + what)
+        let bwpd = try DNNLPrimitiveDesc.convolutionBackwardWeights(src: src, diffWeights: w, diffBias: biasDesc, diffDst: dst,
+                                                                    window: window, hint: fpd, what: "backward weights " + what)
 
         let p = Primitives(forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
                            backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
@@ -156,9 +141,9 @@ public final class Conv2d {
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let p = try primitives(for: x.shape)
         let pd = p.forward.desc
-        let src = try x.memory.reordered(to: pd.md(dnnl_query_src_md))
-        let w = try weightSource().reordered(to: pd.md(dnnl_query_weights_md))
-        let y = try Tensor(output: pd.md(dnnl_query_dst_md))
+        let src = try x.memory.reordered(to: pd.md(.src))
+        let w = try weightSource().reordered(to: pd.md(.weights))
+        let y = try Tensor(output: pd.md(.dst))
         var args = [DNNLArg.src: src, DNNLArg.weights: w, DNNLArg.dst: y.memory]
         if let b = bias { args[DNNLArg.bias] = b.value.memory }
         try p.forward.execute(args: args)
@@ -180,17 +165,17 @@ public final class Conv2d {
         guard dy.shape == p.outputShape else { throw NNError.badShape("Conv2d.backward: dy \(dy.shape), expected \(p.outputShape)") }
         savedInput = nil
         let bd = p.backwardData.desc, bw = p.backwardWeights.desc
-        let diffDst = try dy.memory.reordered(to: bw.md(dnnl_query_diff_dst_md))
+        let diffDst = try dy.memory.reordered(to: bw.md(.diffDst))
         var dx: Tensor? = nil
         if inputGradient {
-            let diffDstD = try diffDst.reordered(to: bd.md(dnnl_query_diff_dst_md))
-            let w = try weightSource().reordered(to: bd.md(dnnl_query_weights_md))
-            let out = try Tensor(output: bd.md(dnnl_query_diff_src_md))
+            let diffDstD = try diffDst.reordered(to: bd.md(.diffDst))
+            let w = try weightSource().reordered(to: bd.md(.weights))
+            let out = try Tensor(output: bd.md(.diffSrc))
             try p.backwardData.execute(args: [DNNLArg.diffDst: diffDstD, DNNLArg.weights: w, DNNLArg.diffSrc: out.memory])
             dx = out
         }
-        let src = try saved.memory.reordered(to: bw.md(dnnl_query_src_md))
-        let dw = try weightGradScratch.outputBuffer(for: bw.md(dnnl_query_diff_weights_md))
+        let src = try saved.memory.reordered(to: bw.md(.src))
+        let dw = try weightGradScratch.outputBuffer(for: bw.md(.diffWeights))
         var args = [DNNLArg.src: src, DNNLArg.diffDst: diffDst, DNNLArg.diffWeights: dw]
         if let db = biasGradScratch { args[DNNLArg.diffBias] = db }
         try p.backwardWeights.execute(args: args)

@@ -1,5 +1,3 @@
-import CDNNL
-
 /// Transposed 2-D convolution (torch.nn.ConvTranspose2d, groups 1, dilation 1): square kernel,
 /// stride, padding, output_padding, optional bias. Output `(H - 1) * s - 2p + k + output_padding`.
 /// Weight `[in, out, k, k]` (PyTorch's layout; to oneDNN, whose deconvolution weights are
@@ -40,7 +38,7 @@ public final class ConvTranspose2d {
         self.stride = stride; self.padding = padding; self.outputPadding = outputPadding
         weight = try Parameter(zeros: [inChannels, outChannels, kernel, kernel])
         self.bias = bias ? try Parameter(zeros: [outChannels]) : nil
-        let iohw = try DNNLMemoryDesc(dims: [outChannels, inChannels, kernel, kernel], tag: dnnl_iohw)
+        let iohw = try DNNLMemoryDesc(dims: [outChannels, inChannels, kernel, kernel], format: .iohw)
         oneDNNWeight = try DNNLMemory(iohw)
         weightGradScratch = try DNNLMemory(iohw)
         biasGradScratch = bias ? try DNNLMemory(plain: [outChannels]) : nil
@@ -63,27 +61,17 @@ public final class ConvTranspose2d {
         let layout: ([Int]) throws -> DNNLMemoryDesc = Conv2d.preferBlockedLayouts ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
         let src = try layout(input), dst = try layout(out)
         let w = Conv2d.preferBlockedLayouts ? try DNNLMemoryDesc.any(oneDNNWeight.desc.dims) : oneDNNWeight.desc
-        let strides = [Int64(stride), Int64(stride)]
-        let padL = [Int64(padding), Int64(padding)], padR = [Int64(padding - outputPadding), Int64(padding - outputPadding)]
+        let window = DNNLWindow(strides: [stride, stride], padBefore: [padding, padding],
+                                padAfter: [padding - outputPadding, padding - outputPadding])
         let what = "deconv \(input) -> \(out) k\(kernel) s\(stride) p\(padding) op\(outputPadding)"
-        var biasDesc = bias == nil ? dnnl_memory_desc_t() : try DNNLMemoryDesc.plain([outChannels]).raw
-        let hasBias = bias != nil
-
-        var fd = dnnl_deconvolution_desc_t(), bd = dnnl_deconvolution_desc_t(), bw = dnnl_deconvolution_desc_t()
-        try withUnsafePointer(to: src.raw) { s in try withUnsafePointer(to: w.raw) { wp in try withUnsafePointer(to: dst.raw) { d in
-            try withUnsafePointer(to: &biasDesc) { b in
-                try dnnlCheck(dnnl_deconvolution_forward_desc_init(&fd, dnnl_forward_training, dnnl_deconvolution_direct,
-                                                                   s, wp, hasBias ? b : nil, d, strides, padL, padR), what)
-                try dnnlCheck(dnnl_deconvolution_backward_data_desc_init(&bd, dnnl_deconvolution_direct, s, wp, d, strides, padL, padR),
-                              "backward data " + what)
-                try dnnlCheck(dnnl_deconvolution_backward_weights_desc_init(&bw, dnnl_deconvolution_direct, s, wp, hasBias ? b : nil, d,
-                                                                            strides, padL, padR),
-                              "backward weights " + what)
-            }
-        } } }
-        let fpd = try DNNLPrimitiveDesc(fd, what: what)
-        let bdpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "backward data " + what)
-        let bwpd = try DNNLPrimitiveDesc(bw, hint: fpd, what: "backward weights " + what)
+        let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([outChannels])
+        let fpd = try DNNLPrimitiveDesc.convolution(.training, transposed: true, src: src, weights: w, bias: biasDesc, dst: dst,
+                                                    window: window, what: what)
+        let bdpd = try DNNLPrimitiveDesc.convolutionBackwardData(transposed: true, diffSrc: src, weights: w, diffDst: dst,
+                                                                 window: window, hint: fpd, what: "backward data " + what)
+        let bwpd = try DNNLPrimitiveDesc.convolutionBackwardWeights(transposed: true, src: src, diffWeights: w, diffBias: biasDesc,
+                                                                    diffDst: dst, window: window, hint: fpd,
+                                                                    what: "backward weights " + what)
         let p = Primitives(forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
                            backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
         cache[key] = p
@@ -99,9 +87,9 @@ public final class ConvTranspose2d {
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let p = try primitives(for: x.shape)
         let pd = p.forward.desc
-        let src = try x.memory.reordered(to: pd.md(dnnl_query_src_md))
-        let w = try weightSource().reordered(to: pd.md(dnnl_query_weights_md))
-        let y = try Tensor(output: pd.md(dnnl_query_dst_md))
+        let src = try x.memory.reordered(to: pd.md(.src))
+        let w = try weightSource().reordered(to: pd.md(.weights))
+        let y = try Tensor(output: pd.md(.dst))
         var args = [DNNLArg.src: src, DNNLArg.weights: w, DNNLArg.dst: y.memory]
         if let b = bias { args[DNNLArg.bias] = b.value.memory }
         try p.forward.execute(args: args, what: "deconvolution")
@@ -116,13 +104,13 @@ public final class ConvTranspose2d {
         guard dy.shape == p.outputShape else { throw NNError.badShape("ConvTranspose2d.backward: dy \(dy.shape), expected \(p.outputShape)") }
         savedInput = nil
         let bd = p.backwardData.desc, bw = p.backwardWeights.desc
-        let diffDst = try dy.memory.reordered(to: bw.md(dnnl_query_diff_dst_md))
-        let diffDstD = try diffDst.reordered(to: bd.md(dnnl_query_diff_dst_md))
-        let w = try weightSource().reordered(to: bd.md(dnnl_query_weights_md))
-        let dx = try Tensor(output: bd.md(dnnl_query_diff_src_md))
+        let diffDst = try dy.memory.reordered(to: bw.md(.diffDst))
+        let diffDstD = try diffDst.reordered(to: bd.md(.diffDst))
+        let w = try weightSource().reordered(to: bd.md(.weights))
+        let dx = try Tensor(output: bd.md(.diffSrc))
         try p.backwardData.execute(args: [DNNLArg.diffDst: diffDstD, DNNLArg.weights: w, DNNLArg.diffSrc: dx.memory], what: "deconvolution backward data")
-        let src = try saved.memory.reordered(to: bw.md(dnnl_query_src_md))
-        let dw = try weightGradScratch.outputBuffer(for: bw.md(dnnl_query_diff_weights_md))
+        let src = try saved.memory.reordered(to: bw.md(.src))
+        let dw = try weightGradScratch.outputBuffer(for: bw.md(.diffWeights))
         var args = [DNNLArg.src: src, DNNLArg.diffDst: diffDst, DNNLArg.diffWeights: dw]
         if let db = biasGradScratch { args[DNNLArg.diffBias] = db }
         try p.backwardWeights.execute(args: args, what: "deconvolution backward weights")

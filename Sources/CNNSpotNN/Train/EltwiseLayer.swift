@@ -1,12 +1,10 @@
-import CDNNL
-
 /// A oneDNN eltwise activation with forward and backward (the shared machinery of ReLU6, Tanh,
 /// LeakyReLU). Works in the input's layout (blocked or row-major); primitives cached per shape,
 /// for the layout last seen. `useDst` algorithms keep only the output for backward, the others
 /// the input. Element-wise, so every value is computed the same way whatever the thread count.
 final class EltwiseLayer {
     let name: String
-    private let algorithm: dnnl_alg_kind_t
+    private let algorithm: DNNLEltwise
     private let alpha: Float, beta: Float
     private let useDst: Bool
     private struct Primitives { let layout: DNNLMemoryDesc; let forward: DNNLPrimitive; let backward: DNNLPrimitive }
@@ -14,20 +12,16 @@ final class EltwiseLayer {
     /// The input (or output with `useDst`) of the last train forward.
     private var saved: Tensor?
 
-    init(_ name: String, _ algorithm: dnnl_alg_kind_t, alpha: Float = 0, beta: Float = 0, useDst: Bool) {
+    init(_ name: String, _ algorithm: DNNLEltwise, alpha: Float = 0, beta: Float = 0, useDst: Bool) {
         self.name = name; self.algorithm = algorithm; self.alpha = alpha; self.beta = beta; self.useDst = useDst
     }
 
     private func primitives(for md: DNNLMemoryDesc) throws -> Primitives {
         let shape = md.dims
         if let p = cache[shape], p.layout.isEqual(to: md) { return p }
-        var fd = dnnl_eltwise_desc_t(), bd = dnnl_eltwise_desc_t()
-        try withUnsafePointer(to: md.raw) { m in
-            try dnnlCheck(dnnl_eltwise_forward_desc_init(&fd, dnnl_forward_training, algorithm, m, alpha, beta), "\(name) \(shape)")
-            try dnnlCheck(dnnl_eltwise_backward_desc_init(&bd, algorithm, m, m, alpha, beta), "\(name) backward \(shape)")
-        }
-        let fpd = try DNNLPrimitiveDesc(fd, what: "\(name) \(shape)")
-        let bpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "\(name) backward \(shape)")
+        let fpd = try DNNLPrimitiveDesc.eltwise(.training, algorithm, src: md, alpha: alpha, beta: beta, what: "\(name) \(shape)")
+        let bpd = try DNNLPrimitiveDesc.eltwiseBackward(algorithm, diff: md, data: md, alpha: alpha, beta: beta, hint: fpd,
+                                                        what: "\(name) backward \(shape)")
         let p = Primitives(layout: md, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd))
         cache[shape] = p
         return p

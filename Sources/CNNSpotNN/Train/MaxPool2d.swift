@@ -1,5 +1,3 @@
-import CDNNL
-
 /// torch.nn.MaxPool2d(kernel, stride, padding) with implicit -inf padding and floor output
 /// size `floor((H + 2p - k) / s) + 1`. oneDNN pooling_max; backward routes each gradient to
 /// the position recorded in the forward workspace.
@@ -29,17 +27,13 @@ public final class MaxPool2d {
         let out = [input[0], input[1], (input[2] + 2 * padding - kernel) / stride + 1, (input[3] + 2 * padding - kernel) / stride + 1]
         // The output follows the input's layout (format "any" resolved by oneDNN).
         let src = layout, dst = try DNNLMemoryDesc.any(out)
-        let st = [Int64(stride), Int64(stride)], k = [Int64(kernel), Int64(kernel)], pad = [Int64(padding), Int64(padding)]
+        let window = DNNLWindow(stride: stride, padding: padding), k = [kernel, kernel]
         let what = "max pool \(input) -> \(out)"
-        var fd = dnnl_pooling_desc_t(), bd = dnnl_pooling_desc_t()
-        try withUnsafePointer(to: src.raw) { s in try withUnsafePointer(to: dst.raw) { d in
-            try dnnlCheck(dnnl_pooling_forward_desc_init(&fd, dnnl_forward_training, dnnl_pooling_max, s, d, st, k, pad, pad), what)
-            try dnnlCheck(dnnl_pooling_backward_desc_init(&bd, dnnl_pooling_max, s, d, st, k, pad, pad), "backward " + what)
-        } }
-        let fpd = try DNNLPrimitiveDesc(fd, what: what)
-        let bpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "backward " + what)
+        let fpd = try DNNLPrimitiveDesc.pooling(.training, .max, src: src, dst: dst, kernel: k, window: window, what: what)
+        let bpd = try DNNLPrimitiveDesc.poolingBackward(.max, diffSrc: src, diffDst: dst, kernel: k, window: window, hint: fpd,
+                                                        what: "backward " + what)
         let p = Primitives(layout: layout, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd),
-                           workspace: fpd.md(dnnl_query_workspace_md), output: fpd.md(dnnl_query_dst_md))
+                           workspace: fpd.md(.workspace), output: fpd.md(.dst))
         cache[input] = p
         return p
     }

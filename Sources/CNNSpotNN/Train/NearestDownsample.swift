@@ -1,5 +1,3 @@
-import CDNNL
-
 /// Nearest down-sampling by 1/2 as torch.nn.functional.interpolate(x, scale_factor=0.5,
 /// mode='nearest', recompute_scale_factor=True): output `floor(H / 2)` x `floor(W / 2)`, output
 /// (i, j) takes input (2i, 2j) (PyTorch's floor(i * H / OH) is 2i for OH = floor(H / 2)).
@@ -8,7 +6,7 @@ import CDNNL
 /// nChw16c / nChw8c layout (output in the input's layout). Backward puts dy at (2i, 2j) and
 /// zero elsewhere. Pure copies: the result does not depend on the thread count.
 public final class NearestDownsample {
-    private var savedInput: (shape: [Int], tag: dnnl_format_tag_t)?
+    private var savedInput: (shape: [Int], format: DNNLFormat)?
 
     public init() {}
 
@@ -22,8 +20,8 @@ public final class NearestDownsample {
     /// `x` `[N, C, H, W]` -> `[N, C, H/2, W/2]` (floor).
     public func forward(_ input: Tensor, mode: ForwardMode) throws -> Tensor {
         let out = try outputShape(for: input.shape)
-        let (x, b, tag) = try input.spatialPlanes()
-        let y = try Tensor(output: try DNNLMemoryDesc(dims: out, tag: tag))
+        let (x, b, format) = try input.spatialPlanes()
+        let y = try Tensor(output: try DNNLMemoryDesc(dims: out, format: format))
         let planes = x.memory.floatCount / (x.shape[2] * x.shape[3] * b)
         let (h, w, oh, ow) = (x.shape[2], x.shape[3], out[2], out[3])
         x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
@@ -35,7 +33,7 @@ public final class NearestDownsample {
                 } }
             }
         } }
-        savedInput = mode == .train ? (x.shape, tag) : nil
+        savedInput = mode == .train ? (x.shape, format) : nil
         return y
     }
 
@@ -45,9 +43,9 @@ public final class NearestDownsample {
         let out = try outputShape(for: s.shape)
         guard dyAny.shape == out else { throw NNError.badShape("NearestDownsample.backward: dy \(dyAny.shape), expected \(out)") }
         savedInput = nil
-        let b = s.tag == dnnl_nchw ? 1 : (s.tag == dnnl_nChw16c ? 16 : 8)
-        let dy = try dyAny.inLayout(try DNNLMemoryDesc(dims: out, tag: s.tag))
-        let dx = try Tensor(shape: s.shape, memory: try DNNLMemory(try DNNLMemoryDesc(dims: s.shape, tag: s.tag)))  // zeroed
+        let b = s.format.channelBlock!
+        let dy = try dyAny.inLayout(try DNNLMemoryDesc(dims: out, format: s.format))
+        let dx = try Tensor(shape: s.shape, memory: try DNNLMemory(try DNNLMemoryDesc(dims: s.shape, format: s.format)))  // zeroed
         let (h, w, oh, ow) = (s.shape[2], s.shape[3], out[2], out[3])
         let planes = dx.memory.floatCount / (h * w * b)
         dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in

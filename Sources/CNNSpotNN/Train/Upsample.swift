@@ -1,5 +1,3 @@
-import CDNNL
-
 /// Up-sampling by an integer factor (torch.nn.functional.interpolate(x, scale_factor=f, mode=...)):
 /// `.nearest` copies x[floor(i / f)], `.bilinear` is align_corners=False (source coordinate
 /// (i + 0.5) / f - 0.5, clamped at the edges). `[N, C, H, W]` -> `[N, C, H*f, W*f]`.
@@ -38,19 +36,13 @@ public final class Upsample {
         if let p = cache[input], p.layout.isEqual(to: layout) { return p }
         let out = try outputShape(for: input)
         let dst = try DNNLMemoryDesc.any(out)
-        let alg = mode == .nearest ? dnnl_resampling_nearest : dnnl_resampling_linear
+        let alg: DNNLResampling = mode == .nearest ? .nearest : .linear
         let factors = [Float(factor), Float(factor)]
         let what = "upsample \(mode) \(input) -> \(out)"
-        var fd = dnnl_resampling_desc_t(), bd = dnnl_resampling_desc_t()
-        try withUnsafePointer(to: layout.raw) { s in try withUnsafePointer(to: dst.raw) { d in
-            try dnnlCheck(dnnl_resampling_forward_desc_init(&fd, dnnl_forward_training, alg, factors, s, d), what)
-        } }
-        let fpd = try DNNLPrimitiveDesc(fd, what: what)
-        let output = fpd.md(dnnl_query_dst_md)
-        try withUnsafePointer(to: layout.raw) { s in try withUnsafePointer(to: output.raw) { d in
-            try dnnlCheck(dnnl_resampling_backward_desc_init(&bd, alg, factors, s, d), "backward " + what)
-        } }
-        let bpd = try DNNLPrimitiveDesc(bd, hint: fpd, what: "backward " + what)
+        let fpd = try DNNLPrimitiveDesc.resampling(.training, alg, factors: factors, src: layout, dst: dst, what: what)
+        let output = fpd.md(.dst)
+        let bpd = try DNNLPrimitiveDesc.resamplingBackward(alg, factors: factors, diffSrc: layout, diffDst: output, hint: fpd,
+                                                           what: "backward " + what)
         let p = Primitives(layout: layout, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd), output: output)
         cache[input] = p
         return p

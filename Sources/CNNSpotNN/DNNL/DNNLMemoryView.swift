@@ -1,9 +1,9 @@
 import CDNNL
 
-/// A oneDNN memory object that does not own its buffer: either a view with its own descriptor
+/// A oneDNN memory object that does not own its buffer (the inference plans' activations): either a view with its own descriptor
 /// (layout) over the buffer of a `DNNLMemory` (so activations of different layers share a few
 /// buffers), or an unbound view whose buffer is set per call (the caller's input, no copy).
-final class InferenceMemoryView {
+final class DNNLMemoryView {
     let handle: dnnl_memory_t
     let desc: DNNLMemoryDesc
     /// Keeps the aliased buffer alive as long as the view.

@@ -41,7 +41,9 @@ public final class Detector {
     /// missing, unexpected or mis-shaped key is an error listing them by name; otherwise extra
     /// keys are ignored (missing ones are still an error: there is nothing to run without them).
     /// `precision`: the arithmetic of the network (`InferencePrecision`; fp32 by default).
-    public static func load(path: String, strict: Bool = true, precision: InferencePrecision = .fp32) throws -> Detector {
+    /// `compute`: the threads the network runs with (all cores by default).
+    public static func load(path: String, strict: Bool = true, precision: InferencePrecision = .fp32,
+                            compute: ComputeOptions = ComputeOptions()) throws -> Detector {
         let checkpoint: LoadedCheckpoint
         do { checkpoint = try Checkpoint.load(path: path) } catch {
             let text = "\(error)"
@@ -49,7 +51,7 @@ public final class Detector {
         }
         let (spec, stateDict) = try stateDict(from: checkpoint, file: path, strict: strict)
         let network: InferenceNetwork
-        do { network = try InferenceNetwork(spec: spec, stateDict: stateDict, precision: precision) } catch let error as InferenceError {
+        do { network = try InferenceNetwork(spec: spec, stateDict: stateDict, precision: precision, compute: compute) } catch let error as InferenceError {
             throw ModelLoadError(file: path, problems: ["\(error)"])
         }
         // The threshold and the band, parsed and checked once (Verdict.Rule names a bad key).

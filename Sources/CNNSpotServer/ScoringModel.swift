@@ -36,8 +36,8 @@ public final class ScoringModel: @unchecked Sendable {
 
     /// Loads the model at `path` (`.pth` or `.safetensors`, as `detect -m`), hashes the file
     /// and reads its decision rule (errors name the file).
-    public static func load(path: String, strict: Bool = true) throws -> ScoringModel {
-        let detector = try Detector.load(path: path, strict: strict)
+    public static func load(path: String, strict: Bool = true, compute: ComputeOptions = ComputeOptions()) throws -> ScoringModel {
+        let detector = try Detector.load(path: path, strict: strict, compute: compute)
         let rule: Verdict.Rule
         do { rule = try Verdict.Rule(metadata: detector.metadata) } catch {
             throw VerdictRuleError(problem: "\(path): \(error)")

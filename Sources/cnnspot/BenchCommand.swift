@@ -61,12 +61,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { NNThreads.set(threads) }
+        let compute = ComputeOptions(threads: threads)
         let spec = ResNetSpec(arch, numClasses: 1)
         let buildStart = Date()
         let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec),
-                                           algorithm: algorithm, precision: precision)
-        print("# \(arch.rawValue), synthetic weights, \(precision.rawValue), \(algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(NNThreads.count), "
+                                           algorithm: algorithm, precision: precision, compute: compute)
+        print("# \(arch.rawValue), synthetic weights, \(precision.rawValue), \(algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(compute.threads), "
               + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
               + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(Self.loadAverage())")
         print("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")

@@ -80,7 +80,7 @@ struct EvalCommand: ParsableCommand {
         let threshold = self.threshold ?? detector.threshold
         manifest.model = try detector.manifestInfo()
         manifest.settings = ["threshold": "\(threshold)", "crop": crop.isEmpty ? "none" : crop.joined(separator: ","),
-                             "batch_size": "\(modelOptions.batchSize)", "threads": "\(NNThreads.count)",
+                             "batch_size": "\(modelOptions.batchSize)", "threads": "\(detector.network.compute.threads)",
                              "exif_transpose": "\(exifTranspose)", "layout": layout.rawValue]
         var decode = DecodeOptions()
         decode.applyEXIFOrientation = exifTranspose

@@ -35,8 +35,10 @@ struct ModelOptions: ParsableArguments {
         return DefaultModel.locate()
     }
 
+    /// `--threads` (all cores when not given).
+    var compute: ComputeOptions { ComputeOptions(threads: threads) }
+
     func loadDetector(required: Bool = true) throws -> Detector? {
-        if let t = threads { NNThreads.set(t) }
         guard let model = modelPath() else {
             if required {
                 throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
@@ -47,7 +49,7 @@ struct ModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: model) else {
             throw FileError(description: "model file not found: \(model)")
         }
-        let detector = try Detector.load(path: model, strict: !nonStrict, precision: precision)
+        let detector = try Detector.load(path: model, strict: !nonStrict, precision: precision, compute: compute)
         detector.network.memoryLimitBytes = maxActivationMib << 20
         return detector
     }

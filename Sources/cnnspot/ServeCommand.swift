@@ -112,12 +112,11 @@ struct ServeCommand: ParsableCommand {
         guard let path = modelOptions.modelPath() else {
             throw ValidationError("no model: pass -m MODEL (.pth or .safetensors); no default model was found beside the installation")
         }
-        if let t = modelOptions.threads { NNThreads.set(t) }
         guard FileManager.default.fileExists(atPath: path) else {
             throw FileError(description: "model file not found: \(path)")
         }
         let config = try serverConfiguration(token: readToken())
-        let model = try naming(path) { try ScoringModel.load(path: path, strict: !modelOptions.nonStrict) }
+        let model = try naming(path) { try ScoringModel.load(path: path, strict: !modelOptions.nonStrict, compute: modelOptions.compute) }
         var logger = Logger(label: "cnnspot.serve") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if !["127.0.0.1", "::1", "localhost"].contains(host) && config.token == nil {

@@ -94,12 +94,10 @@ final class InferenceBehaviourTests: XCTestCase {
     /// One thread and two threads (separate plans) agree to float rounding.
     func testThreadCountDoesNotChangeResults() throws {
         let net = try resnet18()
-        let saved = NNThreads.count
-        defer { NNThreads.set(saved) }
         let x = input(2, 48, 64)
-        NNThreads.set(1)
+        net.compute = ComputeOptions(threads: 1)
         let one = try net.logits(x)
-        NNThreads.set(2)
+        net.compute = ComputeOptions(threads: 2)
         let two = try net.logits(x)
         XCTAssertEqual(net.cachedShapes.count, 2, "a plan per thread count")
         InferenceFixtures.assertClose(one, two.map(Double.init), relative: 1e-5, "1 vs 2 threads")

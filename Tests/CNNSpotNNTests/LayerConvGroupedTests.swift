@@ -56,9 +56,7 @@ final class LayerConvGroupedTests: XCTestCase {
                         "conv_dw_k5_s2_same_even", "conv_k3_s2_same", "conv_k3_s1_explicit"]
 
     func testMatchesPyTorch() throws {
-        for blocked in [true, false] {
-            Conv2d.preferBlockedLayouts = blocked
-            defer { Conv2d.preferBlockedLayouts = true }
+        for blocked in [true, false] { try ComputeOptions(preferBlockedLayouts: blocked).bind {
             for name in Self.cases {
                 let c = try LayerFixture.config(name)
                 let conv = try makeConv(c)
@@ -80,7 +78,7 @@ final class LayerConvGroupedTests: XCTestCase {
                     assertTrainClose(b.grad.host, try LayerFixture.load(name, "db"), atol: 1e-4, rtol: 1e-4, "\(tag) db")
                 }
             }
-        }
+        } }
     }
 
     func testNaiveBackwardIsTheAdjoint() {

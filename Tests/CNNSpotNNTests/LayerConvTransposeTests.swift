@@ -38,9 +38,7 @@ final class LayerConvTransposeTests: XCTestCase {
     }
 
     func testMatchesPyTorch() throws {
-        for blocked in [true, false] {
-            Conv2d.preferBlockedLayouts = blocked
-            defer { Conv2d.preferBlockedLayouts = true }
+        for blocked in [true, false] { try ComputeOptions(preferBlockedLayouts: blocked).bind {
             for name in Self.cases {
                 let c = try LayerFixture.config(name)
                 let d = try make(c)
@@ -57,7 +55,7 @@ final class LayerConvTransposeTests: XCTestCase {
                 assertTrainClose(d.weight.grad.host, try LayerFixture.load(name, "dw"), atol: 1e-4, rtol: 1e-4, "\(tag) dw")
                 if let b = d.bias { assertTrainClose(b.grad.host, try LayerFixture.load(name, "db"), atol: 1e-4, rtol: 1e-4, "\(tag) db") }
             }
-        }
+        } }
     }
 
     func testMatchesNaive() throws {

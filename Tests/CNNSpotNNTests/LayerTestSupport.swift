@@ -12,15 +12,11 @@ enum LayerFixture {
 }
 
 /// Runs `run` (which must build its layer afresh: oneDNN picks kernels per thread count when a
-/// primitive is made) with NNThreads 1 and 2 and asserts the outputs are bit-identical.
+/// primitive is made) with 1 and 2 threads and asserts the outputs are bit-identical.
 func assertThreadInvariant(_ what: String, file: StaticString = #filePath, line: UInt = #line,
                            _ run: () throws -> HostTensor) throws {
-    let before = NNThreads.count
-    defer { NNThreads.set(before) }
-    NNThreads.set(1)
-    let one = try run()
-    NNThreads.set(2)
-    let two = try run()
+    let one = try ComputeOptions(threads: 1).bind { try run() }
+    let two = try ComputeOptions(threads: 2).bind { try run() }
     XCTAssertEqual(one.shape, two.shape, "\(what): shape", file: file, line: line)
     let differing = zip(one.data, two.data).filter { $0.bitPattern != $1.bitPattern }.count
     print("[nn-layers] \(what): \(differing) of \(one.count) values differ between 1 and 2 threads")

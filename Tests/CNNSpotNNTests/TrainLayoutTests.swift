@@ -8,17 +8,14 @@ final class TrainLayoutTests: XCTestCase {
         let x = try TrainFixture.load("resnet50_step", "x")
         let labels = try TrainFixture.load("resnet50_step", "labels").data
         var results: [(HostTensor, Float, HostTensor, HostTensor)] = []
-        let saved = Conv2d.preferBlockedLayouts
-        defer { Conv2d.preferBlockedLayouts = saved }
         let gradKey = "layer1.0.conv2.weight"
-        for blocked in [true, false] {
-            Conv2d.preferBlockedLayouts = blocked
+        for blocked in [true, false] { try ComputeOptions(preferBlockedLayouts: blocked).bind {
             let model = try TrainableResNet(ResNetSpec(.resnet18))
             try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
             let eval = try model.forward(x, mode: .eval)
             let (loss, _) = try model.trainingStep(x, labels: labels)
             results.append((eval, loss, try XCTUnwrap(model.gradient(gradKey)), try XCTUnwrap(model.stateDict()["layer3.1.bn2.running_var"])))
-        }
+        } }
         assertTrainClose(results[0].0, results[1].0, atol: 1e-5, rtol: 1e-5, "eval logits blocked vs row-major")
         XCTAssertEqual(results[0].1, results[1].1, accuracy: 1e-5)
         // The two paths sum in different orders, and this batch's backward is not well
@@ -45,7 +42,7 @@ final class TrainLayoutTests: XCTestCase {
         let conv = try Conv2d(8, 32, kernel: 3, stride: 1, padding: 1)
         try conv.weight.value.copy(from: HostTensor(shape: [32, 8, 3, 3], data: (0..<(32 * 72)).map { _ in Float(rng.normal() * 0.2) }))
         let x = try Tensor(HostTensor(shape: [3, 8, 6, 5], data: (0..<720).map { _ in Float(rng.normal()) }))
-        let y = try conv.forward(x, mode: .train)  // blocked when preferBlockedLayouts (the default)
+        let y = try conv.forward(x, mode: .train)  // blocked when ComputeOptions.preferBlockedLayouts (the default)
         let bnA = try BatchNorm2d(32), bnB = try BatchNorm2d(32)
         let outA = try bnA.forward(y, mode: .train), outB = try bnB.forward(try Tensor(y.host), mode: .train)
         assertTrainClose(outA.host, outB.host, atol: 1e-6, rtol: 1e-6, "batch norm on conv output vs on its row-major copy")

@@ -108,14 +108,12 @@ final class TrainModelTests: XCTestCase {
         let model = try TrainableResNet(ResNetSpec(.resnet18))
         try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
         let x = try TrainFixture.load("resnet50_step", "x")
-        let before = NNThreads.count
-        NNThreads.set(1)
-        XCTAssertEqual(NNThreads.count, 1)
-        let one = try model.forward(x, mode: .eval)
-        NNThreads.set(2)
-        let two = try model.forward(x, mode: .eval)
-        NNThreads.set(before)
-        XCTAssertTrue(NNThreads.isControllable, "omp_set_num_threads found in the OpenMP runtime")
+        let one = try ComputeOptions(threads: 1).bind {
+            XCTAssertEqual(ComputeOptions.current.threads, 1)
+            return try model.forward(x, mode: .eval)
+        }
+        let two = try ComputeOptions(threads: 2).bind { try model.forward(x, mode: .eval) }
+        XCTAssertTrue(ComputeOptions.isThreadCountControllable, "omp_set_num_threads found in the OpenMP runtime")
         assertTrainClose(one, two, atol: 1e-5, rtol: 1e-5, "resnet18 logits, 1 vs 2 threads")
     }
 

@@ -12,9 +12,9 @@ final class SynthBenchmarkTests: XCTestCase {
         guard env["CNNSPOT_SYNTH_BENCH"] == "1" else { throw XCTSkip("benchmark: set CNNSPOT_SYNTH_BENCH=1") }
         let n = Int(env["CNNSPOT_SYNTH_BENCH_N"] ?? "") ?? 8
         let only = env["CNNSPOT_SYNTH_BENCH_FAMILIES"].map { Set($0.split(separator: ",").map(String.init)) }
-        NNThreads.set(Int(env["CNNSPOT_SYNTH_BENCH_THREADS"] ?? "") ?? 2)
+        let compute = ComputeOptions(threads: Int(env["CNNSPOT_SYNTH_BENCH_THREADS"] ?? "") ?? 2)
         let patches = try SynthTestPatches.load(count: 64, size: 256)
-        for entry in SynthFamilies.available where only?.contains(entry.name) ?? true {
+        for entry in SynthFamilies.available where only?.contains(entry.name) ?? true { try compute.bind {
             let family = try SynthFamilies.make(entry.name)
             let t0 = Date()
             try family.prepare(patches: patches, directory: try makeTempDir(self).path)
@@ -28,7 +28,7 @@ final class SynthBenchmarkTests: XCTestCase {
             }
             rates.sort()
             print(String(format: "bench %@: %.2f patches/s (rounds %@), threads %d, prepare %.1f s", entry.name, rates[1],
-                         rates.map { String(format: "%.2f", $0) }.joined(separator: ", "), NNThreads.count, prep))
-        }
+                         rates.map { String(format: "%.2f", $0) }.joined(separator: ", "), compute.threads, prep))
+        } }
     }
 }

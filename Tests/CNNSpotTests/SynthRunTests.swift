@@ -238,8 +238,6 @@ final class SynthRunTests: XCTestCase {
         t.checkpointsDir = try makeTempDir(self).path
         t.architecture = .resnet18
         t.loadSize = 64; t.cropSize = 64; t.batchSize = 4; t.maxSteps = 1; t.threads = 1; t.workers = 1
-        let threads = NNThreads.count
-        addTeardownBlock { NNThreads.set(threads) }
         let trainer = try Trainer(options: t) { _ in }
         trainer.showProgress = false
         let summary = try trainer.run()

@@ -24,11 +24,8 @@ enum SynthTestPatches {
         return SpectrumReport.upsamplingPeakStrength(spec.mean()![0], width: s, height: s)
     }
 
-    /// Runs `body` with `n` oneDNN/core threads, restoring the setting after.
+    /// Runs `body` with `n` oneDNN/core threads.
     static func withThreads<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
-        let old = NNThreads.count
-        NNThreads.set(n)
-        defer { NNThreads.set(old) }
-        return try body()
+        try ComputeOptions(threads: n).bind(body)
     }
 }

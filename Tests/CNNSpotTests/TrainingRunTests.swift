@@ -46,8 +46,6 @@ final class TrainingRunTests: XCTestCase {
         o.loadSize = 32; o.cropSize = 32
         o.batchSize = 8; o.lr = 1e-3; o.maxEpochs = 5; o.seed = 11; o.workers = 2
         // One network thread: OpenMP's spinning barriers waste most of the CPU on a shared machine.
-        let threads = NNThreads.count
-        addTeardownBlock { NNThreads.set(threads) }
         o.threads = 1
         var lines: [String] = []
         let trainer = try Trainer(options: o) { lines.append($0) }

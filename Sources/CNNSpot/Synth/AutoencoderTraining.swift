@@ -38,9 +38,12 @@ public struct AutoencoderTraining: Sendable, Equatable {
         guard !patches.isEmpty else { throw SynthFamilyError.failed(family: "ae-*", reason: "no training patches to train the autoencoder on") }
         let side = min(crop, patches.map { min($0.width, $0.height) }.min()!) / AutoencoderSpec.scale * AutoencoderSpec.scale
         guard side >= 8 else { throw SynthFamilyError.failed(family: "ae-*", reason: "training patches are smaller than 8x8") }
-        let oldThreads = NNThreads.count
-        NNThreads.set(1)
-        defer { NNThreads.set(oldThreads) }
+        var oneThread = ComputeOptions.current
+        oneThread.threads = 1
+        return try oneThread.bind { try train(side: side, spec: spec, patches: patches, log: log) }
+    }
+
+    private func train(side: Int, spec: AutoencoderSpec, patches: [RGBImage], log: ((Int, Double) -> Void)?) throws -> StateDict {
         let net = try TrainableAutoencoder(spec: spec, seed: seed)
         let adam = Adam(net.parameters, lr: learningRate)
         var rng = SynthRandom(seed: seed, stream: 3)

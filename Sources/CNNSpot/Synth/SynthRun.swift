@@ -30,6 +30,10 @@ public final class SynthRun {
     }
 
     public func run() throws -> SynthSummary {
+        try ComputeOptions(threads: controls.threads).bind { try runBound() }
+    }
+
+    private func runBound() throws -> SynthSummary {
         try options.validate()
         guard families.map(\.name) == options.families else {
             throw SynthError.invalidOption("families \(families.map(\.name)) do not match the recipe's \(options.families)")
@@ -37,7 +41,6 @@ public final class SynthRun {
         var summary = SynthSummary()
         summary.output = options.output
         let threads = max(1, controls.threads)
-        NNThreads.set(threads)
         let done = try output.open(recipe: options, controls: controls)
         defer { output.close() }
         var manifest = try startManifest()

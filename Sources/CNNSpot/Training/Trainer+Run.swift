@@ -3,7 +3,9 @@ import Foundation
 extension Trainer {
     /// Trains until early stopping ends the run, or `maxEpochs` / `maxSteps` is reached.
     /// Reads `<dataroot>/train` and `<dataroot>/val`; writes into `options.runDirectory`.
-    public func run() throws -> Summary {
+    public func run() throws -> Summary { try compute.bind { try runBound() } }
+
+    private func runBound() throws -> Summary {
         let train = try TrainingData.discover((options.dataroot as NSString).appendingPathComponent("train"), classes: options.classes)
         let val = try TrainingData.discover((options.dataroot as NSString).appendingPathComponent("val"), classes: options.classes)
             .subset(limit: options.valMax, seed: options.seed)

@@ -6,6 +6,11 @@ extension Trainer {
     /// accuracy of `sigmoid > 0.5` and average precision.
     public func validate(_ data: TrainingData, pipeline: AugmentationPipeline) throws
         -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int]) {
+        try compute.bind { try validateBound(data, pipeline: pipeline) }
+    }
+
+    private func validateBound(_ data: TrainingData, pipeline: AugmentationPipeline) throws
+        -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int]) {
         // A distributed run: each rank scores its part of every batch; the scores are summed into
         // their positions on every rank, so each computes the same metrics (and takes the same
         // early-stopping decision).

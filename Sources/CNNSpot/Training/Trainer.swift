@@ -45,7 +45,6 @@ public final class Trainer {
         self.report = report
         self.distributed = distributed
         let isRoot = distributed?.isRoot ?? true
-        if let t = options.threads { NNThreads.set(t) }
         if resume {
             let path = (options.runDirectory as NSString).appendingPathComponent(TrainingCheckpoint.latest)
             guard FileManager.default.fileExists(atPath: path) else {
@@ -99,12 +98,18 @@ public final class Trainer {
     /// forward, BCEWithLogits, backward, Adam at the current learning rate. Returns the loss.
     @discardableResult
     public func step(_ x: HostTensor, labels: [Float]) throws -> Float {
-        optimizer.lr = state.lr
-        let (loss, _) = try model.trainingStep(x, labels: labels)
-        try optimizer.step()
-        state.step += 1
-        return loss
+        try compute.bind {
+            optimizer.lr = state.lr
+            let (loss, _) = try model.trainingStep(x, labels: labels)
+            try optimizer.step()
+            state.step += 1
+            return loss
+        }
     }
+
+    /// The threads the run computes with (`options.threads`, else all cores), bound around
+    /// `run`, `step` and `validate`.
+    public var compute: ComputeOptions { ComputeOptions(threads: options.threads) }
 
     /// What a finished `run()` did.
     public struct Summary: Sendable {

@@ -97,7 +97,7 @@ final class DNNLPrimitive {
 
     /// Runs the primitive on `stream` with `args` (`DNNLArg.src: memory, ...`) and waits.
     func execute(_ stream: DNNLStream = .current, args: [Int32: DNNLMemory], what: @autoclosure () -> String = "") throws {
-        NNThreads.applyToCurrentThread()
+        ComputeOptions.current.applyThreadCount()
         let list = args.map { dnnl_exec_arg_t(arg: $0.key, memory: $0.value.handle) }
         try withExtendedLifetime(args) {
             try list.withUnsafeBufferPointer { buf in

@@ -21,10 +21,10 @@ import Foundation
 /// for ResNet and NPR, `(x*255 - 127) / 128` for EfficientNet-Lite),
 /// any N >= 1, H and W >= 32. Output: `[N, classes]` logits, row-major (one per image for CNNSpot).
 ///
-/// Threads: `NNThreads.set(_:)` (default: all cores) applies to every network.
+/// Threads: `compute` (default: all cores), bound around every call.
 ///
 /// Thread safety: calls are serialised by an internal lock, so one network may be shared
-/// between threads, but they then take turns (each call already uses all of `NNThreads`'
+/// between threads, but they then take turns (each call already uses all of `compute`'s
 /// threads). For concurrent batches build one network per thread.
 public final class InferenceNetwork {
     public let spec: NetworkSpec
@@ -57,6 +57,13 @@ public final class InferenceNetwork {
     let options: InferencePlanOptions
     let stages: [InferenceStage]
     let head: InferenceLinear
+    /// Threads every call runs with (plans are built per thread count, so changing it between
+    /// calls builds new ones).
+    public var compute: ComputeOptions {
+        get { lock.lock(); defer { lock.unlock() }; return computeOptions }
+        set { lock.lock(); computeOptions = newValue; lock.unlock() }
+    }
+    private var computeOptions: ComputeOptions
     private let stream: DNNLStream
     private let lock = NSLock()
     private var capacity = 8
@@ -71,9 +78,11 @@ public final class InferenceNetwork {
     /// or `.bf16` (direct convolutions whatever `algorithm` says; refused on a CPU where oneDNN has
     /// no optimised bf16 kernel).
     public init(spec: NetworkSpec = NetworkSpec(), stateDict: StateDict,
-                algorithm: InferenceConvolutionAlgorithm = .fastest, precision: InferencePrecision = .fp32) throws {
+                algorithm: InferenceConvolutionAlgorithm = .fastest, precision: InferencePrecision = .fp32,
+                compute: ComputeOptions = ComputeOptions()) throws {
         guard precision.isSupported else { throw InferenceError.unsupportedPrecision(precision.rawValue) }
         self.spec = spec
+        computeOptions = compute
         self.algorithm = algorithm
         self.precision = precision
         options = InferencePlanOptions.resolve(algorithm, precision: precision)
@@ -120,8 +129,10 @@ public final class InferenceNetwork {
     private func run(_ input: UnsafeBufferPointer<Float>, n: Int, height: Int, width: Int) throws -> [Float] {
         lock.lock()
         defer { lock.unlock() }
-        let plan = try plan(InferencePlan.Key(n: n, h: height, w: width, threads: NNThreads.count))
-        return try plan.run(input, on: stream)
+        return try computeOptions.bind {
+            let plan = try plan(InferencePlan.Key(n: n, h: height, w: width, threads: computeOptions.threads))
+            return try plan.run(input, on: stream)
+        }
     }
 
     /// The oneDNN implementation of every step for a batch shape (builds and caches its plan):
@@ -133,7 +144,7 @@ public final class InferenceNetwork {
         let (th, tw) = InputTransformKernel.outputSize(spec.description.inputTransform, height: height, width: width)
         lock.lock()
         defer { lock.unlock() }
-        return try plan(InferencePlan.Key(n: n, h: th, w: tw, threads: NNThreads.count)).implementations
+        return try computeOptions.bind { try plan(InferencePlan.Key(n: n, h: th, w: tw, threads: computeOptions.threads)).implementations }
     }
 
     /// Batch shapes `(N, H, W)` with a ready plan, least recently used first.

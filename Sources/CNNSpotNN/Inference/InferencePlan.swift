@@ -54,7 +54,7 @@ final class InferencePlan {
     /// Runs the batch. `input` is `[N, 3, H, W]` row-major float32 of exactly this plan's shape.
     /// Returns `[N, classes]` row-major.
     func run(_ input: UnsafeBufferPointer<Float>, on stream: DNNLStream) throws -> [Float] {
-        NNThreads.applyToCurrentThread()
+        ComputeOptions.current.applyThreadCount()
         try self.input.bound(to: input) {
             for step in steps {
                 try step.bound.enqueue(on: stream, what: "\(step.what) for batch [\(key.n), 3, \(key.h), \(key.w)]")

@@ -171,9 +171,9 @@ public final class BatchNorm2d {
     public func releaseSaved() { saved = nil }
 }
 
-/// Runs `body(channel)` for every channel, split over `NNThreads.count` workers.
+/// Runs `body(channel)` for every channel, split over `ComputeOptions.current.threads` workers.
 func parallelChannels(_ count: Int, _ body: (Int) -> Void) {
-    let workers = min(NNThreads.count, count)
+    let workers = min(ComputeOptions.current.threads, count)
     if workers <= 1 { for ch in 0..<count { body(ch) }; return }
     withoutActuallyEscaping(body) { body in
         DispatchQueue.concurrentPerform(iterations: workers) { w in

@@ -3,7 +3,7 @@
 /// optional bias. Output `floor((H + top + bottom - k) / s) + 1`. Weight `[out, in/groups, k, k]`
 /// (PyTorch's OIHW; for groups > 1 the same bytes are oneDNN's `goihw` `[g, out/g, in/g, k, k]`),
 /// bias `[out]`. oneDNN convolution forward, backward-data and backward-weights (with
-/// diff_bias) in oneDNN's preferred layouts (`preferBlockedLayouts`): outputs stay blocked for
+/// diff_bias) in oneDNN's preferred layouts (`ComputeOptions.preferBlockedLayouts`): outputs stay blocked for
 /// the next layer, inputs of another layout are reordered. Primitives cached per input shape.
 public final class Conv2d {
     /// Zero padding of the input.
@@ -42,13 +42,6 @@ public final class Conv2d {
     /// oneDNN overwrites diff_weights / diff_bias; results land here and are added to the grads.
     private let weightGradScratch: DNNLMemory
     private let biasGradScratch: DNNLMemory?
-
-    /// Let oneDNN pick its preferred (blocked, e.g. nChw16c) layouts for convolution: its direct
-    /// JIT kernels run much faster than the GEMM-based ones it uses on plain NCHW, and the
-    /// other layers work on blocked tensors too (measured: ResNet-50 train step at batch 4,
-    /// 224x224, 1.5-1.8 s blocked vs 2.2-3.2 s row-major on the shared 2-core machine). Off:
-    /// row-major throughout. Read when a layer first sees an input shape.
-    nonisolated(unsafe) public static var preferBlockedLayouts = true
 
     /// Symmetric padding (the original initializer: no groups, no bias unless asked).
     public convenience init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -108,10 +101,11 @@ public final class Conv2d {
     }
 
     private func primitives(for input: [Int]) throws -> Primitives {
-        let key = input + [Self.preferBlockedLayouts ? 1 : 0]
+        let blocked = ComputeOptions.current.preferBlockedLayouts
+        let key = input + [blocked ? 1 : 0]
         if let p = cache[key] { return p }
         let out = try outputShape(for: input)
-        let layout: ([Int]) throws -> DNNLMemoryDesc = Self.preferBlockedLayouts ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
+        let layout: ([Int]) throws -> DNNLMemoryDesc = blocked ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
         let src = try layout(input), dst = try layout(out), w = try layout(dnnlWeightDims)
         let pd = pads(height: input[2], width: input[3])
         let window = DNNLWindow(strides: [stride, stride], padBefore: [pd.top, pd.left], padAfter: [pd.bottom, pd.right])
@@ -137,7 +131,7 @@ public final class Conv2d {
     }
 
     /// `x` `[N, in, H, W]` -> `[N, out, OH, OW]`, in the layout the primitive prefers (row-major
-    /// when `preferBlockedLayouts` is off). In train mode the input is kept for backward.
+    /// when `ComputeOptions.preferBlockedLayouts` is off). In train mode the input is kept for backward.
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let p = try primitives(for: x.shape)
         let pd = p.forward.desc

@@ -4,7 +4,7 @@
 /// `[out, in, k, k]`, the same bytes are format `iohw`), bias `[out]`.
 ///
 /// oneDNN deconvolution forward, backward-data and backward-weights (with diff_bias) in its
-/// preferred layouts (`Conv2d.preferBlockedLayouts`), primitives cached per input shape.
+/// preferred layouts (`ComputeOptions.preferBlockedLayouts`), primitives cached per input shape.
 /// output_padding adds rows/columns at the bottom/right: oneDNN's right padding is
 /// `padding - output_padding`, so output_padding may not exceed padding (true of the k3 s2 p1
 /// op1 and k4 s2 p1 decoders this serves).
@@ -55,12 +55,13 @@ public final class ConvTranspose2d {
     }
 
     private func primitives(for input: [Int]) throws -> Primitives {
-        let key = input + [Conv2d.preferBlockedLayouts ? 1 : 0]
+        let blocked = ComputeOptions.current.preferBlockedLayouts
+        let key = input + [blocked ? 1 : 0]
         if let p = cache[key] { return p }
         let out = try outputShape(for: input)
-        let layout: ([Int]) throws -> DNNLMemoryDesc = Conv2d.preferBlockedLayouts ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
+        let layout: ([Int]) throws -> DNNLMemoryDesc = blocked ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
         let src = try layout(input), dst = try layout(out)
-        let w = Conv2d.preferBlockedLayouts ? try DNNLMemoryDesc.any(oneDNNWeight.desc.dims) : oneDNNWeight.desc
+        let w = blocked ? try DNNLMemoryDesc.any(oneDNNWeight.desc.dims) : oneDNNWeight.desc
         let window = DNNLWindow(strides: [stride, stride], padBefore: [padding, padding],
                                 padAfter: [padding - outputPadding, padding - outputPadding])
         let what = "deconv \(input) -> \(out) k\(kernel) s\(stride) p\(padding) op\(outputPadding)"

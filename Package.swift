@@ -39,8 +39,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
+        // No unsafe flags (the package stays usable as a dependency): release builds compile C at -O2
+        // already (checked with `swift build -c release -v`); debug builds run the shims unoptimised.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"], path: "Sources/CImageShims",
-                cSettings: [.unsafeFlags(["-O2"])],
                 // The module maps' `link` lines only autolink into Swift importers; the C shims
                 // call the libraries directly, so link them explicitly.
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),

@@ -50,20 +50,12 @@ enum InferenceFixtures {
         return n
     }
 
-    /// Worst `|got - want| / max(|want|, floor)` over all values; asserts count first.
+    /// Worst `|got - want| / max(|want|, floor)` over all values (`CNNSpotTestSupport.assertClose`
+    /// with that floor, on the float64 reference).
     @discardableResult
     static func assertClose(_ got: [Float], _ want: [Double], relative tolerance: Double, floor: Double = 1e-2,
                             _ label: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
-        XCTAssertEqual(got.count, want.count, "\(label): value count", file: file, line: line)
-        guard got.count == want.count else { return .infinity }
-        var worst = 0.0
-        for (g, w) in zip(got, want) {
-            let err = abs(Double(g) - w) / max(abs(w), floor)
-            worst = max(worst, err.isNaN ? .infinity : err)
-        }
-        print("\(label): worst relative error \(String(format: "%.3e", worst)) (tolerance \(tolerance)); got \(got), want \(want)")
-        XCTAssertLessThanOrEqual(worst, tolerance, "\(label): worst relative error \(worst)", file: file, line: line)
-        return worst
+        CNNSpotTestSupport.assertClose(got.map(Double.init), want, rtol: tolerance, floor: floor, label, file: file, line: line)
     }
 }
 

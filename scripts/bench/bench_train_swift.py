@@ -7,6 +7,7 @@ the last step's line, so startup, warm-up, validation and checkpoint writes are 
 
 Makes a ForenSynths tree of symlinks to minisynths/train (batch * (warmup + steps) images).
 Run: /work/venv/bin/python scripts/bench/bench_train_swift.py --batch 16 --steps 4 --runs 3
+The binary: $CNNSPOT, else .build/release/cnnspot (to time two builds in one sitting).
 """
 import argparse
 import os
@@ -44,7 +45,7 @@ for split, n in [("train", need // 2), ("val", 1)]:
 rates = []
 try:
     for run in range(a.runs):
-        cmd = [str(ROOT / ".build" / "release" / "cnnspot"), "train", "--dataroot", str(tmp / "data"), "--name", f"r{run}",
+        cmd = [os.environ.get("CNNSPOT", str(ROOT / ".build" / "release" / "cnnspot")), "train", "--dataroot", str(tmp / "data"), "--name", f"r{run}",
                "-o", str(tmp / "ck"), "--arch", a.arch, "--crop-size", str(a.crop), "--batch-size", str(a.batch),
                "--max-steps", str(a.warmup + a.steps), "--threads", str(a.threads), "--workers", str(a.workers),
                "--loss-freq", "1", "--save-latest-freq", "100000", "--seed", str(run)] + a.extra.split()

@@ -83,6 +83,17 @@ struct PreprocessOptions: ParsableArguments {
     }
 }
 
+/// `--threshold` of detect, eval and robustness: nil leaves the model's calibrated threshold
+/// (`Detector.threshold(given:)`); detect's model band goes with it only then.
+struct ThresholdOption: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
+    var threshold: Double?
+
+    func validate() throws {
+        if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
+    }
+}
+
 /// Writes text to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -155,16 +166,6 @@ struct ShardOptions: ParsableArguments {
         if let shard, shard != "auto" {
             do { _ = try Shard.parse(shard) } catch let e as ShardError { throw ValidationError(e.description) }
         }
-    }
-
-    /// This process's part of the sets of an eval or robustness job (`ShardedScoring.select`),
-    /// or nil without --shard; says on standard error what it scores.
-    func part(of sets: [ImageSet], command: String)
-        throws -> (shard: Shard, sets: [ImageSet], positions: [Int], fingerprint: String)? {
-        guard let shard = try resolved() else { return nil }
-        let (mine, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
-        printError("\(command): shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
-        return (shard, mine, positions, fingerprint)
     }
 
     /// The shard this process scores, if any.

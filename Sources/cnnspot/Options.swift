@@ -35,18 +35,23 @@ struct ModelOptions: ParsableArguments {
         return DefaultModel.locate()
     }
 
-    func loadDetector(required: Bool = true) throws -> Detector? {
-        if let t = threads { NNThreads.set(t) }
+    /// `modelPath()` for a command that cannot run without a model: a usage error when there is
+    /// none, a file error when it does not exist.
+    func requiredModelPath() throws -> String {
         guard let model = modelPath() else {
-            if required {
-                throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
-                                                           : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
-            }
-            return nil
+            throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
+                                                       : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
         }
         guard FileManager.default.fileExists(atPath: model) else {
             throw FileError(description: "model file not found: \(model)")
         }
+        return model
+    }
+
+    func loadDetector(required: Bool = true) throws -> Detector? {
+        if let t = threads { NNThreads.set(t) }
+        if !required && modelPath() == nil { return nil }
+        let model = try requiredModelPath()
         let detector = try Detector.load(path: model, strict: !nonStrict, precision: precision)
         detector.network.memoryLimitBytes = maxActivationMib << 20
         return detector

@@ -109,13 +109,8 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         // The default-model resolution is `detect`'s (ModelOptions.modelPath).
-        guard let path = modelOptions.modelPath() else {
-            throw ValidationError("no model: pass -m MODEL (.pth or .safetensors); no default model was found beside the installation")
-        }
+        let path = try modelOptions.requiredModelPath()
         if let t = modelOptions.threads { NNThreads.set(t) }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(description: "model file not found: \(path)")
-        }
         let config = try serverConfiguration(token: readToken())
         let model = try naming(path) { try ScoringModel.load(path: path, strict: !modelOptions.nonStrict) }
         var logger = Logger(label: "cnnspot.serve") { StreamLogHandler.standardError(label: $0) }

@@ -24,6 +24,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // SHA-256 of model files, dataset listings, shard fingerprints and uploads
+        // (CNNSpot/Support/SHA256.swift; ARCHITECTURE.md says why).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The HTTP server (`cnnspot serve`, target CNNSpotServer).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -51,7 +54,8 @@ let package = Package(
         .target(name: "CNNSpotCheckpoint", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: v5),
         // Open MPI through dlopen (data-parallel training under mpirun); no link-time dependency.
         .target(name: "CMPIShim", path: "Sources/CMPIShim"),
-        .target(name: "CNNSpot", dependencies: ["CNNSpotNN", "CNNSpotImage", "CNNSpotCheckpoint", "CMPIShim"], swiftSettings: v5),
+        .target(name: "CNNSpot", dependencies: ["CNNSpotNN", "CNNSpotImage", "CNNSpotCheckpoint", "CMPIShim",
+                                               .product(name: "Crypto", package: "swift-crypto")], swiftSettings: v5),
         .target(name: "CNNSpotServer", dependencies: [
             "CNNSpot",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -67,7 +71,9 @@ let package = Package(
         // Shared by every test target: the repository root, fixtures and shared-data paths.
         .target(name: "CNNSpotTestSupport", path: "Tests/CNNSpotTestSupport", swiftSettings: v5),
         .testTarget(name: "CNNSpotNNTests", dependencies: ["CNNSpotTestSupport", "CNNSpotNN"], swiftSettings: v5),
-        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotTestSupport", "CNNSpotImage", "CNNSpot"], swiftSettings: v5),
+        // Crypto: the SHA-256 of expected pixels and bytes (the image tests need nothing of CNNSpot).
+        .testTarget(name: "CNNSpotImageTests", dependencies: ["CNNSpotTestSupport", "CNNSpotImage",
+                                                              .product(name: "Crypto", package: "swift-crypto")], swiftSettings: v5),
         .testTarget(name: "CNNSpotCheckpointTests", dependencies: ["CNNSpotTestSupport", "CNNSpotCheckpoint"], swiftSettings: v5),
         .testTarget(name: "CNNSpotTests", dependencies: ["CNNSpotTestSupport", "CNNSpot"], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["CNNSpotTestSupport", "cnnspot", "CNNSpot", .product(name: "Yams", package: "Yams")], swiftSettings: v5),

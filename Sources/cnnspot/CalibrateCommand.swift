@@ -37,66 +37,34 @@ struct CalibrateCommand: ParsableCommand {
         if let u = uncertain, !(u >= 0 && u < 1) { throw ValidationError("--uncertain must be in [0, 1)") }
     }
 
-    func outputPath(model: String) -> String {
-        if let output { return output }
-        let url = URL(fileURLWithPath: model)
-        return url.deletingPathExtension().path + ".calibrated.safetensors"
-    }
-
     func run() throws {
-        let target = try CalibrationTarget(parsing: self.target)
-        let discovery = try ForenSynthsLayout.discover(setRoot)
-        discovery.warnings.forEach { printError("calibrate: \($0)") }
-        guard let detector = try modelOptions.loadDetector() else { return }
-        let images = discovery.sets.reduce(0) { $0 + $1.images.count }
-        let bar = ProgressBar(total: images, label: "calibrate")
-        let scored = Evaluation.score(detector: detector, sets: discovery.sets, preprocessing: preprocess.preprocessing,
-                                      threshold: detector.threshold, batchSize: modelOptions.batchSize,
-                                      decodeOptions: preprocess.decodeOptions, progress: { bar.advance(by: $0) })
-            .flatMap { $0 }
-        bar.finish()
-        let ok = scored.filter { $0.probability != nil }
-        for s in scored where s.error != nil { printError("calibrate: \(s.path): \(s.error!)") }
-        let data: LabeledScores
+        var settings = CalibrationRun.Settings(setRoot: setRoot, target: try CalibrationTarget(parsing: target))
+        settings.preprocessing = preprocess.preprocessing
+        settings.decodeOptions = preprocess.decodeOptions
+        settings.batchSize = modelOptions.batchSize
+        settings.uncertainRate = uncertain
+        settings.output = output
+        let run: CalibrationRun.Outcome
         do {
-            data = try LabeledScores(scores: ok.map { $0.probability! }, labels: ok.map(\.label))
-        } catch {
-            throw ValidationError("calibrate: no usable scores in \(setRoot) (\(scored.count - ok.count) failed): \(error)")
+            run = try CalibrationRun.run(settings, detector: { try modelOptions.loadDetector()! },
+                                         log: { printError("calibrate: \($0)") },
+                                         progress: { ProgressBar(total: $0, label: "calibrate") })
+        } catch let e as CalibrationRun.Failure {
+            throw ValidationError(e.description)
         }
-        let result = try Calibration.fit(data, target: target, previousThreshold: detector.threshold)
-        let band = try uncertain.map { try Calibration.uncertainBand(data, threshold: result.threshold, rate: $0) }
-        let inside = band.map { b in data.scores.filter { $0 > b.lowerBound && $0 <= b.upperBound }.count } ?? 0
-        let out = outputPath(model: detector.modelPath)
-        var info: [String: Any] = [
-            "target": result.target, "set": setRoot, "sets": discovery.sets.map(\.name),
-            "real": data.realCount, "fake": data.fakeCount, "failed": scored.count - ok.count,
-            "preprocessing": preprocess.preprocessing.description,
-            "balanced_accuracy": result.after.balancedAccuracy ?? 0, "accuracy": result.after.accuracy,
-            "model_sha256": try RunManifest.fileSHA256(detector.modelPath), "version": CNNSpotVersion.string,
-        ]
-        if let band, let rate = uncertain {
-            info["uncertain_rate"] = rate
-            info["uncertain_share"] = Double(inside) / Double(data.scores.count)
-        }
-        try Calibration.writeModel(from: detector.modelPath, to: out, threshold: result.threshold, band: band, calibration: info)
-        // Read back as detect/eval will.
-        let check = try Detector.load(path: out)
-        guard check.threshold == result.threshold, check.rule.band == band else {
-            throw ValidationError("calibrate: \(out) reads back threshold \(check.threshold), wrote \(result.threshold)")
-        }
-        if let note = result.note { printError("calibrate: \(note)") }
+        let data = run.data, result = run.result
         func line(_ name: String, _ c: ThresholdCounts) -> String {
             func pct(_ v: Double?) -> String { v.map { String(format: "%6.2f%%", $0 * 100) } ?? "     -" }
             return "\(name) threshold \(c.threshold): accuracy \(pct(c.accuracy))  real \(pct(c.realAccuracy))  "
                 + "fake \(pct(c.fakeAccuracy))  balanced \(pct(c.balancedAccuracy))  FPR \(pct(Double(c.falsePositives) / Double(data.realCount)))"
         }
-        print("calibration set: \(data.realCount) real + \(data.fakeCount) fake scored, \(scored.count - ok.count) failed; "
-              + "\(preprocess.preprocessing.description); target \(result.target)")
+        print("calibration set: \(data.realCount) real + \(data.fakeCount) fake scored, \(run.failed) failed; "
+              + "\(settings.preprocessing.description); target \(result.target)")
         print(line("before", result.before))
         print(line("after ", result.after))
-        if let band {
-            print("uncertain band (\(band.lowerBound), \(band.upperBound)]: \(inside) of \(data.scores.count) calibration images inside")
+        if let band = run.band {
+            print("uncertain band (\(band.lowerBound), \(band.upperBound)]: \(run.inside) of \(data.scores.count) calibration images inside")
         }
-        print("wrote \(out) (threshold \(result.threshold)\(band.map { ", uncertain band \($0.lowerBound)...\($0.upperBound)" } ?? ""))")
+        print("wrote \(run.output) (threshold \(result.threshold)\(run.band.map { ", uncertain band \($0.lowerBound)...\($0.upperBound)" } ?? ""))")
     }
 }

@@ -27,8 +27,7 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var preprocess: PreprocessOptions
 
-    @Option(parsing: .unconditional, help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
-    var threshold: Double?
+    @OptionGroup var decision: ThresholdOption
 
     @Option(help: "Output format: csv, jsonl or table (default: table on a terminal, csv otherwise).")
     var format: RecordWriter.Format?
@@ -40,7 +39,6 @@ struct DetectCommand: ParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input (file, folder, glob, @list or -)") }
-        if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
         if sharding.shard != nil {
             if output == nil { throw ValidationError("--shard needs -o FILE (the shard's rows, and FILE.shard.json for cnnspot merge)") }
             if format == .table { throw ValidationError("--shard writes csv or jsonl (merge joins them), not table") }
@@ -80,7 +78,7 @@ struct DetectCommand: ParsableCommand {
             }
         }
         if let detector {
-            let runner = detector.runner(preprocessing: preprocess.preprocessing, threshold: threshold,
+            let runner = detector.runner(preprocessing: preprocess.preprocessing, threshold: decision.threshold,
                                          decodeOptions: preprocess.decodeOptions)
             runner.batchSize = modelOptions.batchSize
             flushFailures()

@@ -35,20 +35,25 @@ struct ModelOptions: ParsableArguments {
         return DefaultModel.locate()
     }
 
-    /// `--threads` (all cores when not given).
-    var compute: ComputeOptions { ComputeOptions(threads: threads) }
-
-    func loadDetector(required: Bool = true) throws -> Detector? {
+    /// `modelPath()` for a command that cannot run without a model: a usage error when there is
+    /// none, a file error when it does not exist.
+    func requiredModelPath() throws -> String {
         guard let model = modelPath() else {
-            if required {
-                throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
-                                                           : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
-            }
-            return nil
+            throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
+                                                       : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
         }
         guard FileManager.default.fileExists(atPath: model) else {
             throw FileError(description: "model file not found: \(model)")
         }
+        return model
+    }
+
+    /// `--threads` (all cores when not given).
+    var compute: ComputeOptions { ComputeOptions(threads: threads) }
+
+    func loadDetector(required: Bool = true) throws -> Detector? {
+        if !required && modelPath() == nil { return nil }
+        let model = try requiredModelPath()
         let detector = try Detector.load(path: model, strict: !nonStrict, precision: precision, compute: compute)
         detector.network.memoryLimitBytes = maxActivationMib << 20
         return detector
@@ -82,6 +87,17 @@ struct PreprocessOptions: ParsableArguments {
     var preprocessing: TestTimePreprocessing { TestTimePreprocessing(crop: crop) }
     var decodeOptions: DecodeOptions {
         DecodeOptions(limits: ImageLimits(maxPixels: maxPixels), applyEXIFOrientation: exifTranspose)
+    }
+}
+
+/// `--threshold` of detect, eval and robustness: nil leaves the model's calibrated threshold
+/// (`Detector.threshold(given:)`); detect's model band goes with it only then.
+struct ThresholdOption: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
+    var threshold: Double?
+
+    func validate() throws {
+        if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
     }
 }
 
@@ -157,16 +173,6 @@ struct ShardOptions: ParsableArguments {
         if let shard, shard != "auto" {
             do { _ = try Shard.parse(shard) } catch let e as ShardError { throw ValidationError(e.description) }
         }
-    }
-
-    /// This process's part of the sets of an eval or robustness job (`ShardedScoring.select`),
-    /// or nil without --shard; says on standard error what it scores.
-    func part(of sets: [ImageSet], command: String)
-        throws -> (shard: Shard, sets: [ImageSet], positions: [Int], fingerprint: String)? {
-        guard let shard = try resolved() else { return nil }
-        let (mine, positions, fingerprint) = ShardedScoring.select(sets, shard: shard)
-        printError("\(command): shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
-        return (shard, mine, positions, fingerprint)
     }
 
     /// The shard this process scores, if any.

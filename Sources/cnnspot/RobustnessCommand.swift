@@ -42,8 +42,7 @@ struct RobustnessCommand: ParsableCommand {
     @Option(help: "At most N images per set (half reals, half fakes, first by path).")
     var maxPerSet: Int?
 
-    @Option(help: "Accuracy threshold (default: the model's calibrated threshold, else 0.5).")
-    var threshold: Double?
+    @OptionGroup var decision: ThresholdOption
 
     @Option(help: "Memory for decoded images per set, in MiB (past it, files are decoded again per level).")
     var cacheMb = 1024
@@ -51,10 +50,9 @@ struct RobustnessCommand: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
-        if let t = threshold, !(t > 0 && t < 1) { throw ValidationError("--threshold must be in (0, 1)") }
         if let m = maxPerSet, m < 2 { throw ValidationError("--max-per-set must be at least 2") }
         if cacheMb < 0 || cacheMb > 1 << 20 { throw ValidationError("--cache-mb must be within 0...1048576") }
-        _ = try settings(threshold: 0.5)
+        _ = try sweep()
     }
 
     /// Parses `a,b,c` or `none`.
@@ -69,7 +67,8 @@ struct RobustnessCommand: ParsableCommand {
         }
     }
 
-    func settings(threshold: Double) throws -> RobustnessSettings {
+    /// The sweep of the options (its threshold is the run's, `RobustnessRun`).
+    func sweep() throws -> RobustnessSettings {
         var s = RobustnessSettings()
         s.blurSigmas = try Self.list(blur, "blur")
         let q = try Self.list(jpeg, "jpeg")
@@ -79,7 +78,6 @@ struct RobustnessCommand: ParsableCommand {
         s.jpegQualities = q.map { Int($0) }
         s.resizeFactors = try Self.list(resize, "resize")
         s.preprocessing = try TestTimePreprocessing.parsingCrop(crop)
-        s.threshold = threshold
         s.maxPerSet = maxPerSet
         s.batchSize = modelOptions.batchSize
         s.cacheBytes = cacheMb << 20
@@ -88,47 +86,19 @@ struct RobustnessCommand: ParsableCommand {
     }
 
     func run() throws {
-        let discovery = try ForenSynthsLayout.discover(root)
-        discovery.warnings.forEach { printError("robustness: \($0)") }
-        guard let detector = try modelOptions.loadDetector() else { return }
-        let settings = try self.settings(threshold: threshold ?? detector.threshold)
-        let sets = discovery.sets.map { RobustnessEvaluation.subset($0, max: settings.maxPerSet) }
-        let part = try sharding.part(of: sets, command: "robustness")
-        let scoredSets = part?.sets ?? sets
-        let total = scoredSets.reduce(0) { $0 + $1.images.count } * settings.levels.count
-        printError("robustness: \(sets.count) set(s), \(sets.map { "\($0.name) (\($0.realCount)+\($0.fakeCount))" }.joined(separator: ", ")); "
-                   + "\(settings.levels.count) level(s), \(total) scorings; \(settings.preprocessing.description), threshold \(settings.threshold)")
-        let bar = ProgressBar(total: total, label: "robustness")
-        let (perSet, cacheWarnings) = RobustnessEvaluation.scoreSets(model: detector.network, sets: scoredSets, settings: settings,
-                                                                      progress: { bar.advance(by: $0) })
-        bar.finish()
-        let result = RobustnessEvaluation.assemble(sets: scoredSets, settings: settings, perSet: perSet, warnings: cacheWarnings)
-        let out = URL(fileURLWithPath: output)
-        var manifest = RunManifest()
-        manifest.model = try detector.manifestInfo()
-        manifest.datasets = sets.map { RunManifest.datasetInfo(name: $0.name, root: $0.root, files: $0.images.map(\.path)) }
-        manifest.settings = [
-            "command": "robustness", "crop": settings.preprocessing.crop.map(String.init) ?? "none",
-            "threshold": "\(settings.threshold)", "blur": settings.blurSigmas.map { "\($0)" }.joined(separator: ","),
-            "jpeg": settings.jpegQualities.map(String.init).joined(separator: ","), "jpeg_method": "pil",
-            "resize": settings.resizeFactors.map { "\($0)" }.joined(separator: ","), "resize_filter": "bilinear",
-            "max_per_set": settings.maxPerSet.map(String.init) ?? "all", "batch_size": String(settings.batchSize),
-            "cache_bytes": String(settings.cacheBytes),
-        ]
-        if let part {
-            let shard = part.shard
-            let m = ScoringShardManifest(kind: "robustness", shard: shard, fingerprint: part.fingerprint, sets: sets,
-                                         blocks: settings.levels.map { ScoringShardManifest.blockName($0.0, $0.1) },
-                                         threshold: settings.threshold, robustness: settings, positions: part.positions,
-                                         warnings: cacheWarnings, manifest: manifest)
-            try ShardedScoring.write(scoresCSV: result.scoresCSV(), manifest: m, to: out)
-            cacheWarnings.forEach { printError("robustness: \($0)") }
+        var settings = RobustnessRun.Settings(root: root, output: URL(fileURLWithPath: output))
+        settings.sweep = try sweep()
+        settings.threshold = decision.threshold
+        settings.shard = try sharding.resolved()
+        let run = try RobustnessRun.run(settings, detector: { try modelOptions.loadDetector()! },
+                                        log: { printError("robustness: \($0)") },
+                                        progress: { ProgressBar(total: $0, label: "robustness") })
+        let out = settings.output
+        if let shard = settings.shard {
             print("wrote \(out.path)/{scores.csv,shard.json} (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics")
             return
         }
-        try result.write(to: out, manifest: manifest)
-        result.warnings.forEach { printError("robustness: \($0)") }
-        print(result.summaryTable(), terminator: "")
-        print("wrote \(out.path)/{robustness.csv,robustness.json,scores.csv,manifest.json} and \(result.perturbations.count * 2) plot(s)")
+        print(run.result.summaryTable(), terminator: "")
+        print("wrote \(out.path)/{robustness.csv,robustness.json,scores.csv,manifest.json} and \(run.result.perturbations.count * 2) plot(s)")
     }
 }

@@ -109,12 +109,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         // The default-model resolution is `detect`'s (ModelOptions.modelPath).
-        guard let path = modelOptions.modelPath() else {
-            throw ValidationError("no model: pass -m MODEL (.pth or .safetensors); no default model was found beside the installation")
-        }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FileError(description: "model file not found: \(path)")
-        }
+        let path = try modelOptions.requiredModelPath()
         let config = try serverConfiguration(token: readToken())
         let model = try naming(path) { try ScoringModel.load(path: path, strict: !modelOptions.nonStrict, compute: modelOptions.compute) }
         var logger = Logger(label: "cnnspot.serve") { StreamLogHandler.standardError(label: $0) }

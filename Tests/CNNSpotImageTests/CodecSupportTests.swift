@@ -1,5 +1,4 @@
 import CNNSpotTestSupport
-import CNNSpot
 import Foundation
 import XCTest
 import CNNSpotImage
@@ -77,8 +76,7 @@ enum CodecFixtures {
     }
 }
 
-/// SHA-256 of expected outputs: the project's implementation (tested in SHA256Tests against
-/// FIPS vectors and coreutils).
+/// SHA-256 of expected outputs (`sha256Hex`).
 enum CodecSHA256 {
-    static func hex(_ message: [UInt8]) -> String { SHA256.hex(message) }
+    static func hex(_ message: [UInt8]) -> String { sha256Hex(message) }
 }

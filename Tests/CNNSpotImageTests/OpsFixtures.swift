@@ -1,6 +1,6 @@
 import CNNSpotTestSupport
-import CNNSpot
 import CNNSpotImage
+import Crypto
 import Foundation
 import XCTest
 
@@ -78,5 +78,8 @@ func byteDiff(_ a: [UInt8], _ b: [UInt8]) -> (maxDiff: Int, count: Int) {
     return (m, n)
 }
 
-/// SHA-256 of large outputs, compared with stored digests (the project's implementation).
-func sha256Hex(_ message: [UInt8]) -> String { SHA256.hex(message) }
+/// SHA-256 of large outputs as lowercase hex, compared with stored digests (swift-crypto's,
+/// which the library's `SHA256` wraps).
+func sha256Hex(_ message: [UInt8]) -> String {
+    SHA256.hash(data: message).map { String(format: "%02x", $0) }.joined()
+}

@@ -12,6 +12,21 @@ extension Calibration {
     public static func writeModel(from input: String, to output: String, threshold: Double,
                                   band: ClosedRange<Double>? = nil,
                                   calibration: [String: Any]) throws -> [String: String] {
+        try writeModel(from: input, to: output, threshold: threshold, band: band,
+                       calibrationJSON: try? JSONText.data(calibration))
+    }
+
+    /// `writeModel` with the fit described by `record` (what `cnnspot calibrate` stores).
+    @discardableResult
+    public static func writeModel(from input: String, to output: String, threshold: Double,
+                                  band: ClosedRange<Double>? = nil,
+                                  record: CalibrationRecord) throws -> [String: String] {
+        try writeModel(from: input, to: output, threshold: threshold, band: band,
+                       calibrationJSON: try? JSONText.encoder().encode(record))
+    }
+
+    private static func writeModel(from input: String, to output: String, threshold: Double,
+                                   band: ClosedRange<Double>?, calibrationJSON: Data?) throws -> [String: String] {
         guard threshold > 0, threshold < 1 else {
             throw CalibrationError.notEnoughData("threshold \(threshold) is not a probability in (0, 1)")
         }
@@ -32,7 +47,7 @@ extension Calibration {
         // A band from an earlier calibration would not fit the new threshold: replaced or removed.
         metadata[Verdict.uncertainLowKey] = band.map { "\($0.lowerBound)" }
         metadata[Verdict.uncertainHighKey] = band.map { "\($0.upperBound)" }
-        if let data = try? JSONText.data(calibration) {
+        if let data = calibrationJSON {
             metadata["calibration"] = String(decoding: data, as: UTF8.self)
         }
         do {

@@ -94,6 +94,15 @@ public enum ShardedScoring {
         return (out, positions, fingerprint)
     }
 
+    /// `select` for a run that scores one shard of `sets`, which says through `log` what the
+    /// shard scores (`shard 1/3: 5 of 14 image(s)`).
+    public static func part(of sets: [ImageSet], shard: Shard, log: (String) -> Void)
+        -> (shard: Shard, sets: [ImageSet], positions: [Int], fingerprint: String) {
+        let (mine, positions, fingerprint) = select(sets, shard: shard)
+        log("shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
+        return (shard, mine, positions, fingerprint)
+    }
+
     /// Writes a shard's `scores.csv`, then (last, atomically) its `shard.json` into `directory`.
     public static func write(scoresCSV: String, manifest: ScoringShardManifest, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

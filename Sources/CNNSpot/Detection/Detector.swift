@@ -97,6 +97,10 @@ public final class Detector {
         return (spec, dict)
     }
 
+    /// The decision threshold of a run: `given` (`--threshold`), else the model's calibrated
+    /// one, else 0.5. The one rule for every command that takes a threshold.
+    public func threshold(given: Double?) -> Double { given ?? threshold }
+
     /// A runner scoring files with this detector. An explicit `threshold` replaces the model's
     /// rule by a plain two-way decision (no uncertain band).
     public func runner(preprocessing: TestTimePreprocessing, threshold: Double? = nil,

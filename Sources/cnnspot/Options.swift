@@ -90,8 +90,8 @@ struct PreprocessOptions: ParsableArguments {
     }
 }
 
-/// `--threshold` of detect, eval and robustness: nil leaves the model's calibrated threshold
-/// (`Detector.threshold(given:)`); detect's model band goes with it only then.
+/// `--threshold` of detect, eval and robustness: nil keeps the model's calibrated threshold
+/// (`Detector.threshold(given:)`) and, in detect, its uncertain band.
 struct ThresholdOption: ParsableArguments {
     @Option(parsing: .unconditional, help: "Probability above which an image is labelled fake (default: the model's calibrated threshold, else 0.5).")
     var threshold: Double?

@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
 
     mutating func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be >= 1 and --warmup >= 0") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+        try validateThreads(threads)
         _ = try parsedCases()
     }
 

@@ -61,44 +61,18 @@ struct DetectCommand: ParsableCommand {
         let sink = try OutputSink(path: output)
         let writer = RecordWriter(format: chosen) { sink.write($0) }
         let progress = ProgressBar(total: items.count, label: "detect")
-        var failures = 0
-        let emit: (DetectionRecord) -> Void = { r in
-            if r.error != nil { failures += 1 }
-            progress.above { writer.write(r) }
-            progress.advance()
-        }
-        // Inputs that could not be expanded keep their place in the output.
-        let paths = items.compactMap(\.path)
-        var pending = items.makeIterator()
-        func flushFailures() {
-            while let next = pending.next() {
-                if case .failure(let input, let reason) = next {
-                    emit(.failed(input, reason))
-                } else { return }
-            }
-        }
-        if let detector {
-            let runner = detector.runner(preprocessing: preprocess.preprocessing, threshold: decision.threshold,
-                                         decodeOptions: preprocess.decodeOptions)
-            runner.batchSize = modelOptions.batchSize
-            flushFailures()
-            runner.run(paths) { record in
-                emit(record)
-                flushFailures()
-            }
-        } else {
+        if detector == nil {
             printError(modelOptions.model == "none" ? "detect: -m none: listing image facts only, no scores."
                        : "detect: no model (-m MODEL, and no default model beside the installation): listing image facts only, no scores.")
-            flushFailures()
-            for path in paths {
-                do {
-                    let d = try ImageDecoder.decode(path: path, options: preprocess.decodeOptions)
-                    emit(DetectionRecord(path: path, width: d.image.width, height: d.image.height, format: d.format.rawValue))
-                } catch {
-                    emit(.failed(path, "\(error)"))
-                }
-                flushFailures()
-            }
+        }
+        var job = DetectionRun()
+        job.preprocessing = preprocess.preprocessing
+        job.threshold = decision.threshold
+        job.decodeOptions = preprocess.decodeOptions
+        job.batchSize = modelOptions.batchSize
+        let failures = job.run(items, detector: detector) { r in
+            progress.above { writer.write(r) }
+            progress.advance()
         }
         progress.finish()
         sink.close()

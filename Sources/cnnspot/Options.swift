@@ -2,6 +2,11 @@ import ArgumentParser
 import CNNSpot
 import Foundation
 
+/// `--threads N` of every command: at least 1 (nil: all cores).
+func validateThreads(_ threads: Int?) throws {
+    if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+}
+
 /// Options shared by the commands that run a model.
 struct ModelOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Model: a .pth (CNNDetection or torchvision, zip or legacy format) or .safetensors file. Default: the shipped model (models/default.safetensors beside the installation, or $CNNSPOT_DEFAULT_MODEL); 'none' for no model.")
@@ -23,7 +28,7 @@ struct ModelOptions: ParsableArguments {
     var maxActivationMib: Int = 4096
 
     func validate() throws {
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
         if batchSize < 1 || batchSize > 1024 { throw ValidationError("--batch-size must be within 1...1024") }
         if maxActivationMib < 64 || maxActivationMib > (1 << 24) { throw ValidationError("--max-activation-mib must be within 64...\(1 << 24)") }
     }

@@ -34,7 +34,7 @@ struct SpectrumCommand: ParsableCommand {
     var rgb = false
 
     @Option(help: "Scale of the averaged magnitudes: log (natural log) or db (20 log10).")
-    var scale = "log"
+    var scale: SpectrumScale = .log
 
     @Option(help: "Window side of the local median the peak view subtracts.")
     var peakWindow = 9
@@ -43,7 +43,6 @@ struct SpectrumCommand: ParsableCommand {
         if folders.isEmpty { throw ValidationError("give at least one folder") }
         if maxImages < 1 { throw ValidationError("--max-images must be at least 1") }
         if size < 8 || size > 4096 { throw ValidationError("--size must be within 8...4096") }
-        if !["log", "db"].contains(scale) { throw ValidationError("--scale must be log or db") }
         if peakWindow < 3 || peakWindow > 31 { throw ValidationError("--peak-window must be within 3...31") }
     }
 
@@ -51,29 +50,20 @@ struct SpectrumCommand: ParsableCommand {
         var settings = SpectrumReport.Settings()
         settings.size = size
         settings.planes = rgb ? .rgb : .grey
-        settings.scale = scale == "db" ? .decibels : .naturalLog
+        settings.scale = scale == .db ? .decibels : .naturalLog
         settings.maxImages = maxImages
         settings.peakWindow = peakWindow
-        let groups = SpectrumReport.uniquelyNamed(try folders.map { try SpectrumReport.sources(of: $0, maxImages: maxImages) })
-        let total = groups.joined().reduce(0) { $0 + $1.files.count }
-        let bar = ProgressBar(total: total, label: "spectrum")
-        var results: [[SpectrumReport.Result]] = []
-        for group in groups {
-            var done: [SpectrumReport.Result] = []
-            for source in group {
-                let r = try SpectrumReport.compute(source, settings: settings) { bar.advance() }
-                r.skipped.prefix(5).forEach { printError("spectrum: skipped \($0)") }
-                if r.skipped.count > 5 { printError("spectrum: ... \(r.skipped.count - 5) more skipped in \(source.title)") }
-                done.append(r)
-            }
-            results.append(done)
-        }
-        bar.finish()
-        let written = try SpectrumReport.write(results, to: URL(fileURLWithPath: output), window: peakWindow)
-        for r in results.joined() {
-            let strength = SpectrumReport.upsamplingPeakStrength(r.displayPlane, width: r.size, height: r.size, window: peakWindow)
-            print("\(r.source.title): \(r.imageCount) image(s), up-sampling peak strength \(String(format: "%.3f", strength))")
-        }
-        print("wrote \(written.count) file(s) to \(output)")
+        var bar: ProgressBar?
+        let outcome = try SpectrumReport.run(folders: folders, settings: settings, output: URL(fileURLWithPath: output),
+                                             started: { bar = ProgressBar(total: $0, label: "spectrum") },
+                                             advance: { bar?.advance() }, warn: { printError("spectrum: \($0)") })
+        bar?.finish()
+        outcome.summaryLines(window: peakWindow).forEach { print($0) }
+        print("wrote \(outcome.written.count) file(s) to \(output)")
     }
+}
+
+/// `spectrum --scale`.
+enum SpectrumScale: String, ExpressibleByArgument {
+    case log, db
 }

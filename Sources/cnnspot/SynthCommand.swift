@@ -53,7 +53,7 @@ struct SynthCommand: ParsableCommand {
         if output == nil { throw ValidationError("give the output folder with -o OUT") }
         if families == nil { throw ValidationError("give --families (--list-families lists them)") }
         if resume && force { throw ValidationError("--resume and --force exclude each other") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreads(threads)
         do { try recipe().validate() } catch let e as SynthError { throw ValidationError(e.description) }
     }
 

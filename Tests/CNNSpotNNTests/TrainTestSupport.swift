@@ -4,7 +4,7 @@ import XCTest
 import CNNSpotNN
 
 /// Reads the fixtures of scripts/fixtures/make_nn_train_fixtures.py: little-endian float32
-/// C-order .npy files under Fixtures/nn-train/<case>/.
+/// C-order .npy files under Fixtures/nn-train/<case>/ (CNNSpotTestSupport's `NpyFixture`).
 enum TrainFixture {
     static let root = Repository.root
     static let dir = root.appendingPathComponent("Fixtures/nn-train")
@@ -13,30 +13,12 @@ enum TrainFixture {
 
     static func load(_ caseName: String, _ name: String) throws -> HostTensor {
         let url = dir.appendingPathComponent(caseName).appendingPathComponent(name + ".npy")
-        let bytes = [UInt8](try Data(contentsOf: url))
-        guard bytes.count > 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
-            throw Failure(description: "\(url.path): not a .npy file")
+        let npy = try NpyFixture.read(url)
+        let data = try npy.floats()
+        guard data.count == npy.shape.reduce(1, *) else {
+            throw Failure(description: "\(url.path): \(data.count) values for shape \(npy.shape)")
         }
-        let major = bytes[6]
-        let headerLength: Int, start: Int
-        if major == 1 { headerLength = Int(bytes[8]) | Int(bytes[9]) << 8; start = 10 } else {
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24; start = 12
-        }
-        let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
-        guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False"),
-              let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
-            throw Failure(description: "\(url.path): unsupported header \(header)")
-        }
-        let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let n = shape.reduce(1, *)
-        let body = start + headerLength
-        guard bytes.count - body == 4 * n else { throw Failure(description: "\(url.path): \(bytes.count - body) bytes for shape \(shape)") }
-        var data = [Float](repeating: 0, count: n)
-        for i in 0..<n {
-            let o = body + 4 * i
-            data[i] = Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
-        }
-        return HostTensor(shape: shape, data: data)
+        return HostTensor(shape: npy.shape, data: data)
     }
 }
 

@@ -61,8 +61,9 @@ public struct AdamState: Sendable {
             guard avg.shape == avgSq.shape else {
                 throw CheckpointError.badTensor(key: "\(name).exp_avg_sq", reason: "shape \(avgSq.shape) differs from exp_avg \(avg.shape)")
             }
-            state[Int(index)] = Moments(step: step, expAvg: avg, expAvgSq: avgSq,
-                                        maxExpAvgSq: d["max_exp_avg_sq"] == nil ? nil : try tensor("max_exp_avg_sq"))
+            state[Int(index)] = Moments(
+                step: step, expAvg: avg, expAvgSq: avgSq,
+                maxExpAvgSq: d["max_exp_avg_sq"] == nil ? nil : try tensor("max_exp_avg_sq"))
         }
         var groups: [Group] = []
         for (i, g) in groupList.enumerated() {
@@ -86,8 +87,10 @@ public struct AdamState: Sendable {
             }
             var amsgrad = false
             if case let .bool(b)? = d["amsgrad"] { amsgrad = b }
-            groups.append(Group(lr: try number("lr"), beta1: b1, beta2: b2, eps: try number("eps"),
-                                weightDecay: try number("weight_decay"), amsgrad: amsgrad, params: indices))
+            groups.append(
+                Group(
+                    lr: try number("lr"), beta1: b1, beta2: b2, eps: try number("eps"),
+                    weightDecay: try number("weight_decay"), amsgrad: amsgrad, params: indices))
         }
         self.state = state
         self.groups = groups

@@ -55,7 +55,8 @@ public enum CNNSpotMetadata {
         for key in keys {
             let parts = key.split(separator: ".")
             guard parts.count >= 3, parts[0].hasPrefix("layer"), let layer = Int(parts[0].dropFirst(5)),
-                  (1...4).contains(layer), let block = Int(parts[1]) else { continue }
+                (1...4).contains(layer), let block = Int(parts[1])
+            else { continue }
             blocks[layer - 1] = max(blocks[layer - 1], block + 1)
             if parts[2] == "conv3" { bottleneck = true }
         }

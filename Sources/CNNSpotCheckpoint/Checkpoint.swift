@@ -35,8 +35,10 @@ public enum Checkpoint {
             }
             size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         } catch let e as CheckpointError { throw e } catch {
-            throw CheckpointError.io(path: path, reason: FileManager.default.fileExists(atPath: path)
-                ? "not readable" : "no such file")
+            throw CheckpointError.io(
+                path: path,
+                reason: FileManager.default.fileExists(atPath: path)
+                    ? "not readable" : "no such file")
         }
         guard size <= limits.maxFileBytes else {
             throw CheckpointError.fileTooLarge(path: path, bytes: size, limit: limits.maxFileBytes)
@@ -57,8 +59,9 @@ public enum Checkpoint {
         let head = data.prefix(16)
         if head.starts(with: zipMagic) {
             let result = try TorchZipReader(zip: try ZipDirectory(data: data), limits: limits).read()
-            return try LoadedCheckpoint(format: .torchZip, root: result.root, archiveName: result.archiveName,
-                                        formatVersion: result.version)
+            return try LoadedCheckpoint(
+                format: .torchZip, root: result.root, archiveName: result.archiveName,
+                formatVersion: result.version)
         }
         if TorchLegacyReader.sniff(head) {
             let root = try TorchLegacyReader(data: data, limits: limits).read()
@@ -73,7 +76,8 @@ public enum Checkpoint {
         if head.first == 0x80 {
             throw CheckpointError.unknownFormat("a pickle without PyTorch's legacy magic number (not a torch.save file)")
         }
-        throw CheckpointError.unknownFormat("first bytes \(head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")) match no zip, legacy torch or safetensors file")
+        throw CheckpointError.unknownFormat(
+            "first bytes \(head.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")) match no zip, legacy torch or safetensors file")
     }
 
     static let zipMagic = Data([0x50, 0x4b, 0x03, 0x04])

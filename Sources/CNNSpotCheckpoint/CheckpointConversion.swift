@@ -15,9 +15,11 @@ public enum CheckpointConversion {
         public var metadata: [String: String]
     }
 
-    public static func convert(input: String, output: String, float16: Bool = false, stripModulePrefix: Bool = false,
-                               extraMetadata: [String: String] = [:],
-                               limits: CheckpointLimits = .default) throws -> Summary {
+    public static func convert(
+        input: String, output: String, float16: Bool = false, stripModulePrefix: Bool = false,
+        extraMetadata: [String: String] = [:],
+        limits: CheckpointLimits = .default
+    ) throws -> Summary {
         let ckpt = try Checkpoint.load(path: input, limits: limits)
         let tensors = try ckpt.stateDict(stripModulePrefix: stripModulePrefix)
         var manifest: [String: Any] = [
@@ -25,7 +27,7 @@ public enum CheckpointConversion {
             "source_format": ckpt.format.rawValue,
             "state_dict_location": ckpt.stateDictLocation ?? "",
             "float_dtype": float16 ? "F16" : "F32",
-            "strip_module_prefix": stripModulePrefix,
+            "strip_module_prefix": stripModulePrefix
         ]
         if let steps = ckpt.totalSteps { manifest["total_steps"] = steps }
         var metadata = CNNSpotMetadata.make(for: tensors, manifest: manifest)
@@ -40,8 +42,9 @@ public enum CheckpointConversion {
         do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
             throw CheckpointError.io(path: output, reason: error.localizedDescription)
         }
-        return Summary(sourceFormat: ckpt.format, stateDictLocation: ckpt.stateDictLocation ?? "",
-                       tensorCount: tensors.count, parameterCount: tensors.reduce(0) { $0 + $1.tensor.count },
-                       outputBytes: data.count, metadata: metadata)
+        return Summary(
+            sourceFormat: ckpt.format, stateDictLocation: ckpt.stateDictLocation ?? "",
+            tensorCount: tensors.count, parameterCount: tensors.reduce(0) { $0 + $1.tensor.count },
+            outputBytes: data.count, metadata: metadata)
     }
 }

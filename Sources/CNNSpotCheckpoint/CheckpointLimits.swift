@@ -16,8 +16,10 @@ public struct CheckpointLimits: Sendable, Equatable {
     /// Largest safetensors JSON header (the reference implementation uses 100 MB).
     public var maxSafeTensorsHeaderBytes: Int
 
-    public init(maxFileBytes: Int = 2 << 30, maxPickleBytes: Int = 64 << 20, maxStackSize: Int = 1 << 20,
-                maxMemoSize: Int = 1 << 22, maxContainers: Int = 1 << 20, maxDepth: Int = 100, maxSafeTensorsHeaderBytes: Int = 100_000_000) {
+    public init(
+        maxFileBytes: Int = 2 << 30, maxPickleBytes: Int = 64 << 20, maxStackSize: Int = 1 << 20,
+        maxMemoSize: Int = 1 << 22, maxContainers: Int = 1 << 20, maxDepth: Int = 100, maxSafeTensorsHeaderBytes: Int = 100_000_000
+    ) {
         self.maxFileBytes = maxFileBytes
         self.maxPickleBytes = maxPickleBytes
         self.maxStackSize = maxStackSize

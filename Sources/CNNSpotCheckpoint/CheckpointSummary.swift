@@ -18,8 +18,11 @@ public struct CheckpointSummary: Sendable {
         if let top = c.root.dict {
             // A bare state dict has hundreds of top-level keys: they are listed below as tensors.
             let keys = top.keys.map(\.description)
-            lines.append("top-level keys: " + (keys.count <= 8 ? keys.joined(separator: ", ")
-                : keys.prefix(4).joined(separator: ", ") + ", ... (\(keys.count) in all)"))
+            lines.append(
+                "top-level keys: "
+                    + (keys.count <= 8
+                        ? keys.joined(separator: ", ")
+                        : keys.prefix(4).joined(separator: ", ") + ", ... (\(keys.count) in all)"))
         }
         lines.append("state dict: " + (c.stateDictLocation.map { $0.isEmpty ? "top level" : "'\($0)'" } ?? "not found"))
         lines.append("optimizer: " + optimizerDescription())
@@ -32,8 +35,9 @@ public struct CheckpointSummary: Sendable {
         var total = 0
         for (key, t) in tensors {
             total += t.count
-            lines.append(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + t.dtype.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + shapeString(t.shape))
+            lines.append(
+                key.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + t.dtype.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + shapeString(t.shape))
         }
         lines.append("\(tensors.count) tensors, \(total) elements")
         return lines.joined(separator: "\n")
@@ -48,14 +52,20 @@ public struct CheckpointSummary: Sendable {
             "has_optimizer": c.hasOptimizer,
             "total_steps": c.totalSteps.map { NSNumber(value: $0) } ?? NSNull(),
             "metadata": c.metadata,
-            "tensors": c.allTensors.map { ["key": $0.key, "dtype": $0.tensor.dtype.rawValue, "shape": $0.tensor.shape] as [String: Any] },
+            "tensors": c.allTensors.map { ["key": $0.key, "dtype": $0.tensor.dtype.rawValue, "shape": $0.tensor.shape] as [String: Any] }
         ]
         if let name = c.archiveName { object["archive"] = name }
         if let v = c.formatVersion { object["format_version"] = v }
         if let adam = try? c.adamState() {
-            object["optimizer"] = ["param_states": adam.state.count,
-                                   "groups": adam.groups.map { ["lr": $0.lr, "betas": [$0.beta1, $0.beta2], "eps": $0.eps,
-                                                                "weight_decay": $0.weightDecay, "params": $0.params.count] }]
+            object["optimizer"] = [
+                "param_states": adam.state.count,
+                "groups": adam.groups.map {
+                    [
+                        "lr": $0.lr, "betas": [$0.beta1, $0.beta2], "eps": $0.eps,
+                        "weight_decay": $0.weightDecay, "params": $0.params.count
+                    ]
+                }
+            ]
         }
         let data = try JSONText.data(object, pretty: true)
         return String(decoding: data, as: UTF8.self)

@@ -92,7 +92,9 @@ public struct CheckpointDict: Sendable {
 
     /// Inserts or replaces (a replaced key keeps its first position, as in Python).
     public mutating func set(_ key: CheckpointKey, _ value: CheckpointValue) {
-        if let i = index[key] { entries[i].value = value } else {
+        if let i = index[key] {
+            entries[i].value = value
+        } else {
             index[key] = entries.count
             entries.append((key, value))
         }

@@ -15,8 +15,9 @@ public enum JSONText {
 
     /// `JSONSerialization` of a property-list object with the same settings.
     public static func data(_ object: Any, pretty: Bool = false) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object,
-                                   options: pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])
+        try JSONSerialization.data(
+            withJSONObject: object,
+            options: pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])
     }
 
     /// A JSON string literal with the escapes RFC 8259 requires.

@@ -15,8 +15,10 @@ public struct LoadedCheckpoint: Sendable {
     public let archiveName: String?
     public let formatVersion: String?
 
-    init(format: CheckpointFormat, root: CheckpointValue, metadata: [String: String] = [:],
-         archiveName: String? = nil, formatVersion: String? = nil) throws {
+    init(
+        format: CheckpointFormat, root: CheckpointValue, metadata: [String: String] = [:],
+        archiveName: String? = nil, formatVersion: String? = nil
+    ) throws {
         self.format = format
         self.root = root
         self.metadata = metadata
@@ -51,11 +53,12 @@ public struct LoadedCheckpoint: Sendable {
     }
 
     private static func holdsTensors(_ d: CheckpointDict) -> Bool {
-        d.count > 0 && d.entries.allSatisfy {
-            if case .tensor = $0.value { return true }
-            if case let .dict(inner) = $0.value { return holdsTensors(inner) }
-            return false
-        }
+        d.count > 0
+            && d.entries.allSatisfy {
+                if case .tensor = $0.value { return true }
+                if case let .dict(inner) = $0.value { return holdsTensors(inner) }
+                return false
+            }
     }
 
     /// The model state dict (from `model`, `state_dict`, or the top level: the first that is a

@@ -11,8 +11,10 @@ public struct AugmentationDraws: Equatable, Sendable {
     public var cropLeft: Int?
     public var flip: Bool
 
-    public init(interpolation: Interpolation, blurSigma: Double?, jpegQuality: Int?, jpegMethod: JPEGMethod?,
-                cropTop: Int?, cropLeft: Int?, flip: Bool) {
+    public init(
+        interpolation: Interpolation, blurSigma: Double?, jpegQuality: Int?, jpegMethod: JPEGMethod?,
+        cropTop: Int?, cropLeft: Int?, flip: Bool
+    ) {
         self.interpolation = interpolation
         self.blurSigma = blurSigma
         self.jpegQuality = jpegQuality

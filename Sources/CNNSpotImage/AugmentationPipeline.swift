@@ -15,9 +15,11 @@ public struct AugmentationPipeline: Sendable {
 
     /// - Parameter jpeg: the JPEG step; by default the codecs' `jpegRoundTrip` (libjpeg with
     ///   Pillow's / OpenCV's settings).
-    public init(options: AugmentationOptions,
-                jpeg: @escaping JPEGRoundTripFunction = { try jpegRoundTrip($0, quality: $1, method: $2) },
-                normalization: TensorNormalization = .imageNet) throws {
+    public init(
+        options: AugmentationOptions,
+        jpeg: @escaping JPEGRoundTripFunction = { try jpegRoundTrip($0, quality: $1, method: $2) },
+        normalization: TensorNormalization = .imageNet
+    ) throws {
         try options.validate()
         self.options = options
         self.jpeg = jpeg
@@ -34,10 +36,13 @@ public struct AugmentationPipeline: Sendable {
     public func draw(width: Int, height: Int, using rng: inout SeededRandom) throws -> AugmentationDraws {
         let o = options
         let interp = o.interpolations.count == 1 ? o.interpolations[0] : rng.choice(o.interpolations)
-        var d = AugmentationDraws(interpolation: interp, blurSigma: nil, jpegQuality: nil, jpegMethod: nil,
-                                  cropTop: nil, cropLeft: nil, flip: false)
+        var d = AugmentationDraws(
+            interpolation: interp, blurSigma: nil, jpegQuality: nil, jpegMethod: nil,
+            cropTop: nil, cropLeft: nil, flip: false)
         if rng.uniform() < o.blurProb {
-            d.blurSigma = o.blurSigma.count == 1 ? o.blurSigma[0]
+            d.blurSigma =
+                o.blurSigma.count == 1
+                ? o.blurSigma[0]
                 : rng.uniform() * (o.blurSigma[1] - o.blurSigma[0]) + o.blurSigma[0]
         }
         if rng.uniform() < o.jpegProb {
@@ -103,8 +108,10 @@ public struct AugmentationPipeline: Sendable {
     }
 
     /// Resize/blur/JPEG, then crop + flip + ToTensor + Normalize fused into one pass at `offset`.
-    private func writeTensor(_ draws: AugmentationDraws, _ image: RGBImage, into out: inout [Float],
-                             at offset: Int) throws -> (height: Int, width: Int) {
+    private func writeTensor(
+        _ draws: AugmentationDraws, _ image: RGBImage, into out: inout [Float],
+        at offset: Int
+    ) throws -> (height: Int, width: Int) {
         let img = try resizeBlurJPEG(draws, image)
         let w = window(draws, img) ?? (0, 0, -1)
         let (h, wd) = w.size < 0 ? (img.height, img.width) : (w.size, w.size)
@@ -131,8 +138,10 @@ public struct AugmentationPipeline: Sendable {
 
     /// Augments and writes item `index` of an `[N, 3, H, W]` batch; returns the item's size.
     @discardableResult
-    public func write(_ image: RGBImage, into batch: inout [Float], index: Int,
-                      using rng: inout SeededRandom) throws -> (height: Int, width: Int) {
+    public func write(
+        _ image: RGBImage, into batch: inout [Float], index: Int,
+        using rng: inout SeededRandom
+    ) throws -> (height: Int, width: Int) {
         let draws = try draw(width: image.width, height: image.height, using: &rng)
         let size = resizedSize(width: image.width, height: image.height)
         let (h, w): (Int, Int)

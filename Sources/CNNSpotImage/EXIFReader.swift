@@ -8,8 +8,8 @@ enum EXIFReader {
         case .jpeg: tiff = jpegEXIF(data)
         case .png: tiff = chunk(in: data, from: 8, id: "eXIf", littleEndianSizes: false)
         case .webp: tiff = chunk(in: data, from: 12, id: "EXIF", littleEndianSizes: true)
-        case .gif: tiff = nil   // GIF has no EXIF block Pillow reads an orientation from
-        case .tiff: tiff = data[...] // the file is the TIFF structure (ImageDecoder takes libtiff's tag)
+        case .gif: tiff = nil  // GIF has no EXIF block Pillow reads an orientation from
+        case .tiff: tiff = data[...]  // the file is the TIFF structure (ImageDecoder takes libtiff's tag)
         }
         guard var t = tiff else { return nil }
         if t.starts(with: Array("Exif\0\0".utf8)) { t = t.dropFirst(6) }
@@ -22,7 +22,7 @@ enum EXIFReader {
         while p + 4 <= d.count {
             guard d[p] == 0xFF else { return nil }
             let marker = d[p + 1]
-            if marker == 0xFF { p += 1; continue } // fill byte
+            if marker == 0xFF { p += 1; continue }  // fill byte
             if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { p += 2; continue }
             if marker == 0xDA || marker == 0xD9 { return nil }
             let length = Int(d[p + 2]) << 8 | Int(d[p + 3])
@@ -79,8 +79,8 @@ enum EXIFReader {
             guard let tag = u16(e), let type = u16(e + 2) else { return nil }
             if tag == 0x0112 {
                 switch type {
-                case 3: return u16(e + 8)      // SHORT, value left-justified in the field
-                case 4: return u32(e + 8)      // LONG
+                case 3: return u16(e + 8)  // SHORT, value left-justified in the field
+                case 4: return u32(e + 8)  // LONG
                 default: return nil
                 }
             }

@@ -117,8 +117,10 @@ func numpyPairwiseSum(_ a: ArraySlice<Double>) -> Double {
 /// or AVX-512 loops, all bit-identical: vectorised across outputs only, multiply and add never
 /// fused). `taps` holds `lo` then `hi`, `radius` pointers each.
 @inline(__always)
-private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius: Int, weights w: UnsafeBufferPointer<Double>,
-                            taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32) {
+private func accumulateTaps(
+    _ acc: UnsafeMutablePointer<Double>, n: Int, radius: Int, weights w: UnsafeBufferPointer<Double>,
+    taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32
+) {
     cnnspot_blur_taps(acc, n, Int32(radius), w.baseAddress!, taps, taps + radius, level)
 }
 
@@ -126,8 +128,10 @@ private func accumulateTaps(_ acc: UnsafeMutablePointer<Double>, n: Int, radius:
 /// `stripValues` bytes per row: a strip is converted to float64 once (so memory stays
 /// `8 * height * stripValues` bytes whatever the width), then each output row of the strip is
 /// accumulated over contiguous values (vectorised).
-private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double],
-                         taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32) {
+private func blurColumns(
+    _ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double],
+    taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32
+) {
     let h = image.height, rowLen = image.width * 3
     let stripValues = min(rowLen, 384)
     let rows = (0..<(h + 2 * radius)).map { reflectIndex($0 - radius, h) }
@@ -148,7 +152,7 @@ private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int
                             for y in 0..<h {
                                 let centre = pp + rowIndex[y + radius] * n
                                 for i in 0..<n { ap[i] = centre[i] * w0 }
-                                for k in 0..<radius {   // tap j = k - radius
+                                for k in 0..<radius {  // tap j = k - radius
                                     taps[k] = UnsafePointer(pp + rowIndex[y + k] * n)
                                     taps[radius + k] = UnsafePointer(pp + rowIndex[y + 2 * radius - k] * n)
                                 }
@@ -166,8 +170,10 @@ private func blurColumns(_ image: inout RGBImage, weights: [Double], radius: Int
 
 /// Pass 2, axis 1: each row is copied into a reflect-padded float64 line, then filtered across
 /// the whole row (neighbours are 3 values apart: interleaved RGB).
-private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double],
-                      taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32) {
+private func blurRows(
+    _ image: inout RGBImage, weights: [Double], radius: Int, line: inout [Double],
+    taps: UnsafeMutablePointer<UnsafePointer<Double>?>, level: Int32
+) {
     let w = image.width, h = image.height, rowLen = w * 3
     let cols = (0..<(w + 2 * radius)).map { reflectIndex($0 - radius, w) }
     var padded = [Double](repeating: 0, count: (w + 2 * radius) * 3)
@@ -179,7 +185,7 @@ private func blurRows(_ image: inout RGBImage, weights: [Double], radius: Int, l
                         let w0 = k[radius]
                         let lp = l.baseAddress!, ap = a.baseAddress!
                         let centre = lp + radius * 3
-                        for t in 0..<radius {   // tap j = t - radius, 3 values per pixel
+                        for t in 0..<radius {  // tap j = t - radius, 3 values per pixel
                             taps[t] = UnsafePointer(centre + (t - radius) * 3)
                             taps[radius + t] = UnsafePointer(centre + (radius - t) * 3)
                         }

@@ -17,7 +17,8 @@ extension ImageDecoder {
                 try shimCall(file: name) { cnnspot_gif_decode_rgb(buf.baseAddress, buf.count, out.baseAddress, out.count, $0) }
             }
         }
-        return DecodedImage(image: RGBImage(width: width, height: height, pixels: rgb), format: .gif,
-                            sourceMode: info.has_palette != 0 ? "P" : "L", bitDepth: 8, exifOrientation: nil)
+        return DecodedImage(
+            image: RGBImage(width: width, height: height, pixels: rgb), format: .gif,
+            sourceMode: info.has_palette != 0 ? "P" : "L", bitDepth: 8, exifOrientation: nil)
     }
 }

@@ -19,8 +19,9 @@ extension ImageDecoder {
         try data.withUnsafeBufferPointer { buf in
             try samples.withUnsafeMutableBufferPointer { out in
                 try shimCall(file: name) {
-                    cnnspot_jpeg_decode(buf.baseAddress, buf.count, Int32(clamping: limits.maxJPEGScans),
-                                        out.baseAddress, out.count, $0)
+                    cnnspot_jpeg_decode(
+                        buf.baseAddress, buf.count, Int32(clamping: limits.maxJPEGScans),
+                        out.baseAddress, out.count, $0)
                 }
             }
         }

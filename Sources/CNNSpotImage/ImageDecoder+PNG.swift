@@ -36,7 +36,8 @@ extension ImageDecoder {
         guard let converted = PillowConvert.pngToRGB(raw, layout: layout) else {
             throw ImageError(file: name, reason: .unsupported, detail: "PNG colour type \(colorType) with bit depth \(depth)")
         }
-        return DecodedImage(image: converted.image, format: .png, sourceMode: converted.mode, bitDepth: depth,
-                            exifOrientation: nil)
+        return DecodedImage(
+            image: converted.image, format: .png, sourceMode: converted.mode, bitDepth: depth,
+            exifOrientation: nil)
     }
 }

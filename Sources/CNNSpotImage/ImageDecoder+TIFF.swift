@@ -25,7 +25,8 @@ extension ImageDecoder {
         let orientation = (1...8).contains(Int(info.orientation)) ? Int(info.orientation) : nil
         var image = RGBImage(width: width, height: height, pixels: rgb)
         if let o = orientation { image = image.applyingEXIFOrientation(o) }
-        return DecodedImage(image: image, format: .tiff, sourceMode: mode, bitDepth: Int(info.bits_per_sample),
-                            exifOrientation: orientation)
+        return DecodedImage(
+            image: image, format: .tiff, sourceMode: mode, bitDepth: Int(info.bits_per_sample),
+            exifOrientation: orientation)
     }
 }

@@ -21,8 +21,9 @@ extension ImageDecoder {
                     }
                 }
             }
-            return DecodedImage(image: PillowConvert.dropAlpha(rgba, width: width, height: height), format: .webp,
-                                sourceMode: "RGBA", bitDepth: 8, exifOrientation: nil)
+            return DecodedImage(
+                image: PillowConvert.dropAlpha(rgba, width: width, height: height), format: .webp,
+                sourceMode: "RGBA", bitDepth: 8, exifOrientation: nil)
         }
         try data.withUnsafeBufferPointer { buf in
             try rgba.withUnsafeMutableBufferPointer { out in
@@ -30,7 +31,8 @@ extension ImageDecoder {
             }
         }
         let image = PillowConvert.dropAlpha(rgba, width: width, height: height)
-        return DecodedImage(image: image, format: .webp, sourceMode: info.has_alpha != 0 ? "RGBA" : "RGB",
-                            bitDepth: 8, exifOrientation: nil)
+        return DecodedImage(
+            image: image, format: .webp, sourceMode: info.has_alpha != 0 ? "RGBA" : "RGB",
+            bitDepth: 8, exifOrientation: nil)
     }
 }

@@ -17,8 +17,9 @@ public enum ImageDecoder {
     public static func decode(data: [UInt8], name: String, options: DecodeOptions = .default) throws -> DecodedImage {
         if data.isEmpty { throw ImageError(file: name, reason: .empty, detail: "") }
         if data.count > options.limits.maxFileBytes {
-            throw ImageError(file: name, reason: .fileTooLarge(bytes: data.count, limit: options.limits.maxFileBytes),
-                             detail: "")
+            throw ImageError(
+                file: name, reason: .fileTooLarge(bytes: data.count, limit: options.limits.maxFileBytes),
+                detail: "")
         }
         guard let format = ImageFormat.sniff(data) else {
             let other = ImageFormat.otherFormatName(data).map { "\($0) data" }
@@ -31,7 +32,7 @@ public enum ImageDecoder {
         case .png: decoded = try decodePNG(data, name: name, limits: options.limits)
         case .webp: decoded = try decodeWebP(data, name: name, limits: options.limits)
         case .gif: decoded = try decodeGIF(data, name: name, limits: options.limits)
-        case .tiff: return try decodeTIFF(data, name: name, limits: options.limits) // orientation applied, as Pillow
+        case .tiff: return try decodeTIFF(data, name: name, limits: options.limits)  // orientation applied, as Pillow
         }
         decoded.exifOrientation = EXIFReader.orientation(in: data, format: format)
         if options.applyEXIFOrientation, let o = decoded.exifOrientation {

@@ -26,8 +26,10 @@ public enum ImageEncoder {
 
     private static func encode(
         _ image: RGBImage, what: String,
-        _ body: (UnsafePointer<UInt8>, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>,
-                 UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> Int32
+        _ body: (
+            UnsafePointer<UInt8>, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>,
+            UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>
+        ) -> Int32
     ) throws -> [UInt8] {
         let name = "<\(what) encoder>"
         guard image.width > 0, image.height > 0, image.width <= Int(Int32.max), image.height <= Int(Int32.max) else {

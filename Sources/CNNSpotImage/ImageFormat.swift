@@ -34,7 +34,10 @@ public enum ImageFormat: String, Sendable, CaseIterable {
         if starts("%!PS") || head.starts(with: [0xC5, 0xD0, 0xD3, 0xC6]) { return "PostScript/EPS" }
         if starts("qoif") { return "QOI" }
         if head.count >= 3, head[0] == 0x50, (0x31...0x37).contains(head[1]) || head[1] == 0x46 || head[1] == 0x66,
-           [0x0A, 0x0D, 0x20, 0x09].contains(head[2]) { return "Netpbm (PPM/PGM/PBM/PFM/PAM)" }
+            [0x0A, 0x0D, 0x20, 0x09].contains(head[2])
+        {
+            return "Netpbm (PPM/PGM/PBM/PFM/PAM)"
+        }
         if head.starts(with: [0x01, 0xDA]) { return "SGI" }
         if head.starts(with: [0x00, 0x00, 0x01, 0x00]) || head.starts(with: [0x00, 0x00, 0x02, 0x00]) { return "ICO/CUR" }
         if head.count >= 3, head[0] == 0x0A, head[1] <= 5, head[2] == 1 { return "PCX" }

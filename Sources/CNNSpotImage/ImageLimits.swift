@@ -13,8 +13,10 @@ public struct ImageLimits: Equatable, Sendable {
     /// coefficient; crafted files with thousands of scans otherwise take minutes).
     public var maxJPEGScans: Int
 
-    public init(maxPixels: Int = ImageLimits.pillowMaxPixels, maxFileBytes: Int = 256 << 20,
-                maxJPEGScans: Int = 1000) {
+    public init(
+        maxPixels: Int = ImageLimits.pillowMaxPixels, maxFileBytes: Int = 256 << 20,
+        maxJPEGScans: Int = 1000
+    ) {
         self.maxPixels = maxPixels
         self.maxFileBytes = maxFileBytes
         self.maxJPEGScans = maxJPEGScans

@@ -31,7 +31,12 @@ public struct JPEGQuantization: Equatable, Sendable {
         if components == 1 { return "grey" }
         let f = zip(horizontalSampling, verticalSampling).map { "\($0)x\($1)" }
         if components == 3 && f[1] == "1x1" && f[2] == "1x1" {
-            switch f[0] { case "1x1": return "4:4:4"; case "2x2": return "4:2:0"; case "2x1": return "4:2:2"; default: break }
+            switch f[0] {
+            case "1x1": return "4:4:4";
+            case "2x2": return "4:2:0";
+            case "2x1": return "4:2:2";
+            default: break
+            }
         }
         return f.joined(separator: ",")
     }
@@ -49,18 +54,27 @@ public struct JPEGQuantization: Equatable, Sendable {
         let present = withUnsafeBytes(of: q.present) { Array($0.bindMemory(to: Int32.self)) }
         let all = withUnsafeBytes(of: q.tables) { Array($0.bindMemory(to: UInt16.self)) }
         let tables: [[UInt16]?] = (0..<4).map { i in present[i] != 0 ? Array(all[(i * 64)..<(i * 64 + 64)]) : nil }
-        return JPEGQuantization(width: Int(q.width), height: Int(q.height), horizontalSampling: h,
-                                verticalSampling: v, tableOfComponent: t, tables: tables)
+        return JPEGQuantization(
+            width: Int(q.width), height: Int(q.height), horizontalSampling: h,
+            verticalSampling: v, tableOfComponent: t, tables: tables)
     }
 
     /// The C struct for the encoder.
     func cValue() -> cnnspot_jpeg_quant {
         var q = cnnspot_jpeg_quant()
         q.width = Int32(width); q.height = Int32(height); q.components = Int32(components)
-        withUnsafeMutableBytes(of: &q.h_samp) { b in for (i, x) in horizontalSampling.enumerated() { b.storeBytes(of: Int32(x), toByteOffset: i * 4, as: Int32.self) } }
-        withUnsafeMutableBytes(of: &q.v_samp) { b in for (i, x) in verticalSampling.enumerated() { b.storeBytes(of: Int32(x), toByteOffset: i * 4, as: Int32.self) } }
-        withUnsafeMutableBytes(of: &q.table_of) { b in for (i, x) in tableOfComponent.enumerated() { b.storeBytes(of: Int32(x), toByteOffset: i * 4, as: Int32.self) } }
-        withUnsafeMutableBytes(of: &q.present) { b in for (i, t) in tables.enumerated() { b.storeBytes(of: Int32(t == nil ? 0 : 1), toByteOffset: i * 4, as: Int32.self) } }
+        withUnsafeMutableBytes(of: &q.h_samp) { b in
+            for (i, x) in horizontalSampling.enumerated() { b.storeBytes(of: Int32(x), toByteOffset: i * 4, as: Int32.self) }
+        }
+        withUnsafeMutableBytes(of: &q.v_samp) { b in
+            for (i, x) in verticalSampling.enumerated() { b.storeBytes(of: Int32(x), toByteOffset: i * 4, as: Int32.self) }
+        }
+        withUnsafeMutableBytes(of: &q.table_of) { b in
+            for (i, x) in tableOfComponent.enumerated() { b.storeBytes(of: Int32(x), toByteOffset: i * 4, as: Int32.self) }
+        }
+        withUnsafeMutableBytes(of: &q.present) { b in
+            for (i, t) in tables.enumerated() { b.storeBytes(of: Int32(t == nil ? 0 : 1), toByteOffset: i * 4, as: Int32.self) }
+        }
         withUnsafeMutableBytes(of: &q.tables) { b in
             for (i, t) in tables.enumerated() {
                 guard let t else { continue }

@@ -66,8 +66,10 @@ func median3x3<T: Comparable>(_ values: [T], height: Int, width: Int) -> [T] {
                 let r0 = rows[i], r1 = rows[i + 1], r2 = rows[i + 2]
                 for j in 0..<width {
                     let c0 = cols[j], c1 = cols[j + 1], c2 = cols[j + 2]
-                    var p = (v[r0 + c0], v[r0 + c1], v[r0 + c2], v[r1 + c0], v[r1 + c1], v[r1 + c2],
-                             v[r2 + c0], v[r2 + c1], v[r2 + c2])
+                    var p = (
+                        v[r0 + c0], v[r0 + c1], v[r0 + c2], v[r1 + c0], v[r1 + c1], v[r1 + c2],
+                        v[r2 + c0], v[r2 + c1], v[r2 + c2]
+                    )
                     @inline(__always) func sort(_ a: inout T, _ b: inout T) {
                         if b < a { swap(&a, &b) }
                     }

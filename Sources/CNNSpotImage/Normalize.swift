@@ -47,8 +47,10 @@ public struct TensorNormalization: Sendable {
     /// as `crop` fills), optionally mirrored left-right, as `[3, height, width]` at `offset`:
     /// crop + flip + ToTensor + Normalize in one pass, no intermediate images.
     /// `out` must hold `offset + 3 * height * width` values.
-    func writeWindow(_ image: RGBImage, top: Int, left: Int, height: Int, width: Int, flip: Bool,
-                     into out: inout [Float], at offset: Int) {
+    func writeWindow(
+        _ image: RGBImage, top: Int, left: Int, height: Int, width: Int, flip: Bool,
+        into out: inout [Float], at offset: Int
+    ) {
         let plane = height * width
         precondition(offset >= 0 && offset + 3 * plane <= out.count, "writeWindow: buffer too small")
         // Output columns whose source column lies inside the image: x in xs (flip mirrors it).

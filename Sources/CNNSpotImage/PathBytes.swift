@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// File names are bytes on POSIX systems, not necessarily UTF-8 (`caf\xe9.png` written by a

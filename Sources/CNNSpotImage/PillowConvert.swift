@@ -53,7 +53,7 @@ enum PillowConvert {
     /// and Pillow's mode name, or nil for a colour type / depth pair PNG does not allow.
     static func pngToRGB(_ raw: [UInt8], layout: PNGSampleLayout) -> (image: RGBImage, mode: String)? {
         if layout.colorType == 2, layout.bitDepth == 8, raw.count == layout.width * layout.height * 3 {
-            return (RGBImage(width: layout.width, height: layout.height, pixels: raw), "RGB") // already RGB
+            return (RGBImage(width: layout.width, height: layout.height, pixels: raw), "RGB")  // already RGB
         }
         let n = layout.width * layout.height
         let depth = layout.bitDepth
@@ -71,7 +71,7 @@ enum PillowConvert {
         case (0, 16):
             mode = "I;16"
             map(raw, into: &out, count: n, stride: 2) { s, i in
-                let v: UInt8 = s[i] == 0 ? s[i + 1] : 255 // I;16 -> RGB clips at 255
+                let v: UInt8 = s[i] == 0 ? s[i + 1] : 255  // I;16 -> RGB clips at 255
                 return (v, v, v)
             }
         case (2, 8), (2, 16):
@@ -105,8 +105,10 @@ enum PillowConvert {
 
     /// out[3k..<3k+3] = f(raw, k * stride) for k in 0..<count.
     @inline(__always)
-    private static func map(_ raw: [UInt8], into out: inout [UInt8], count: Int, stride: Int,
-                            _ f: (UnsafeBufferPointer<UInt8>, Int) -> (UInt8, UInt8, UInt8)) {
+    private static func map(
+        _ raw: [UInt8], into out: inout [UInt8], count: Int, stride: Int,
+        _ f: (UnsafeBufferPointer<UInt8>, Int) -> (UInt8, UInt8, UInt8)
+    ) {
         raw.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { o in
                 for k in 0..<count {

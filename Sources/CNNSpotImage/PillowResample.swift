@@ -115,8 +115,10 @@ func pillowResample(_ image: RGBImage, width: Int, height: Int, filter: PillowFi
     return resampleVertical(wide, height: height, coeffs: shifted)
 }
 
-private func resampleHorizontal(_ image: RGBImage, rows: Range<Int>, width: Int,
-                                coeffs: ResampleCoefficients) -> RGBImage {
+private func resampleHorizontal(
+    _ image: RGBImage, rows: Range<Int>, width: Int,
+    coeffs: ResampleCoefficients
+) -> RGBImage {
     var out = RGBImage(width: width, height: rows.count)
     let inRow = image.width * 3, outRow = width * 3, ksize = coeffs.ksize
     let half = 1 << (precisionBits - 1)

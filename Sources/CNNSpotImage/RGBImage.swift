@@ -7,8 +7,9 @@ public struct RGBImage: Equatable, Sendable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && pixels.count == width * height * 3,
-                     "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
+        precondition(
+            width >= 0 && height >= 0 && pixels.count == width * height * 3,
+            "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
         self.width = width
         self.height = height
         self.pixels = pixels

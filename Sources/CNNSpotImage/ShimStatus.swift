@@ -27,7 +27,8 @@ func checkPixelLimit(width: Int, height: Int, limits: ImageLimits, file: String)
     }
     let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
     if overflow || pixels > limits.maxPixels {
-        throw ImageError(file: file, reason: .tooManyPixels(width: width, height: height, limit: limits.maxPixels),
-                         detail: "")
+        throw ImageError(
+            file: file, reason: .tooManyPixels(width: width, height: height, limit: limits.maxPixels),
+            detail: "")
     }
 }

@@ -44,16 +44,19 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         APIError(.gatewayTimeout, "timeout", "the request was not answered within \(format(seconds)) s (the server is busy; try again)")
     }
     static func queueFull(retryAfter: Int) -> APIError {
-        APIError(.serviceUnavailable, "queue_full", "the scoring queue is full; retry after \(retryAfter) s",
-                 headers: [.retryAfter: String(retryAfter)])
+        APIError(
+            .serviceUnavailable, "queue_full", "the scoring queue is full; retry after \(retryAfter) s",
+            headers: [.retryAfter: String(retryAfter)])
     }
     static func memoryFull(retryAfter: Int) -> APIError {
-        APIError(.serviceUnavailable, "server_busy", "too many uploads are in progress; retry after \(retryAfter) s",
-                 headers: [.retryAfter: String(retryAfter)])
+        APIError(
+            .serviceUnavailable, "server_busy", "too many uploads are in progress; retry after \(retryAfter) s",
+            headers: [.retryAfter: String(retryAfter)])
     }
     static func unsupportedMediaType(_ type: String?) -> APIError {
-        APIError(.unsupportedMediaType, "unsupported_media_type",
-                 "Content-Type \(type.map { "'\($0)'" } ?? "missing"): send one image (image/jpeg, image/png, image/webp) or multipart/form-data with 'file' parts")
+        APIError(
+            .unsupportedMediaType, "unsupported_media_type",
+            "Content-Type \(type.map { "'\($0)'" } ?? "missing"): send one image (image/jpeg, image/png, image/webp) or multipart/form-data with 'file' parts")
     }
     static func badRequest(_ code: String, _ message: String) -> APIError {
         APIError(.badRequest, code, message)

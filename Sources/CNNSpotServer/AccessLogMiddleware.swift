@@ -44,7 +44,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
             "status": .stringConvertible(response.status.code),
             "bytes_in": .string(request.headers[.contentLength] ?? "-"),
             "bytes_out": .string(response.body.contentLength.map(String.init) ?? "-"),
-            "ms": .string(String(format: "%.1f", seconds * 1000)),
+            "ms": .string(String(format: "%.1f", seconds * 1000))
         ]
         if let errorCode { meta["error"] = .string(errorCode) }
         logger.info("request", metadata: meta)

@@ -107,8 +107,10 @@ public final class BatchScheduler: @unchecked Sendable {
                 c.resume(throwing: Failure.stopped)
                 return
             }
-            queue.append(Job(image: image, enqueued: DispatchTime.now().uptimeNanoseconds, deadline: deadline,
-                             resume: { c.resume(with: $0) }))
+            queue.append(
+                Job(
+                    image: image, enqueued: DispatchTime.now().uptimeNanoseconds, deadline: deadline,
+                    resume: { c.resume(with: $0) }))
             condition.signal()
             condition.unlock()
         }
@@ -176,8 +178,11 @@ public final class BatchScheduler: @unchecked Sendable {
             switch result {
             case .success(let logits):
                 for (job, z) in zip(batch, logits) {
-                    job.resume(.success(Scored(logit: z, queueMilliseconds: Double(start - job.enqueued) / 1e6,
-                                               inferMilliseconds: inferMs, batchSize: batch.count)))
+                    job.resume(
+                        .success(
+                            Scored(
+                                logit: z, queueMilliseconds: Double(start - job.enqueued) / 1e6,
+                                inferMilliseconds: inferMs, batchSize: batch.count)))
                 }
             case .failure(let error):
                 batch.forEach { $0.resume(.failure(error)) }

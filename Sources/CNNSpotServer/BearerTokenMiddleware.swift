@@ -15,10 +15,12 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), token) else {
+            Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), token)
+        else {
             metrics.rejected("unauthorized")
-            throw APIError(.unauthorized, "unauthorized", "this route needs 'Authorization: Bearer <token>' (the server's --token-file)",
-                           headers: [.wwwAuthenticate: "Bearer realm=\"cnnspot\""])
+            throw APIError(
+                .unauthorized, "unauthorized", "this route needs 'Authorization: Bearer <token>' (the server's --token-file)",
+                headers: [.wwwAuthenticate: "Bearer realm=\"cnnspot\""])
         }
         return try await next(request, context)
     }

@@ -116,8 +116,11 @@ final class MultipartState: @unchecked Sendable {
     func finish() throws -> [Upload] {
         if let failure { throw failure }
         if inPart || !sawAnyPart {
-            throw APIError.badRequest("bad_multipart", inPart ? "the multipart body ends inside a part (no closing boundary)"
-                                                             : "the multipart body holds no part (check the boundary)")
+            throw APIError.badRequest(
+                "bad_multipart",
+                inPart
+                    ? "the multipart body ends inside a part (no closing boundary)"
+                    : "the multipart body holds no part (check the boundary)")
         }
         if uploads.isEmpty {
             throw APIError.badRequest("no_file", "the multipart body has no part named 'file'")

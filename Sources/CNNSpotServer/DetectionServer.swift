@@ -26,7 +26,7 @@ public struct DetectionServer: Sendable {
     /// Every route, as documented in docs/openapi.yaml (a test holds the two together).
     public static let routes: [(method: String, path: String)] = [
         ("GET", "/"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
-        ("GET", "/v1/models"), ("POST", "/v1/detect"), ("POST", "/v1/spectrum"),
+        ("GET", "/v1/models"), ("POST", "/v1/detect"), ("POST", "/v1/spectrum")
     ]
 
     /// The router with every route and middleware (used by `run` and by the router tests).
@@ -35,18 +35,24 @@ public struct DetectionServer: Sendable {
         let service = self.service
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: service.metrics))
         router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
-                                            .init("Content-Security-Policy")!: WebPage.contentSecurityPolicy],
-                     body: .init(byteBuffer: ByteBuffer(string: WebPage.html)))
+            Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
+                    .init("Content-Security-Policy")!: WebPage.contentSecurityPolicy
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: WebPage.html)))
         }
         router.get("/healthz") { _, _ in try service.json(["status": "alive"]) }
         router.get("/readyz") { _, _ in
-            service.isReady ? try service.json(["status": "ready"])
+            service.isReady
+                ? try service.json(["status": "ready"])
                 : try service.json(["status": "loading"], status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: service.metrics.render())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: service.metrics.render())))
         }
         let api = router.group("v1")
         if let token = service.configuration.token {
@@ -64,13 +70,15 @@ public struct DetectionServer: Sendable {
         let app = Application(
             router: router(),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(c.idleTimeout.seconds * 1e9)))),
-            configuration: .init(address: .hostname(c.host, port: c.port), serverName: "cnnspot",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(c.maxConnections)),
+            configuration: .init(
+                address: .hostname(c.host, port: c.port), serverName: "cnnspot",
+                availableConnectionsDelegate: MaximumAvailableConnections(c.maxConnections)),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? c.port) },
             logger: logger)
         let lifecycle = BatcherService(service: service, logger: logger)
-        var config = ServiceGroupConfiguration(services: [app, lifecycle], gracefulShutdownSignals: [.sigterm, .sigint],
-                                               logger: logger)
+        var config = ServiceGroupConfiguration(
+            services: [app, lifecycle], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         config.maximumGracefulShutdownDuration = c.shutdownTimeout
         try await ServiceGroup(configuration: config).run()
     }

@@ -19,8 +19,9 @@ public final class DetectionService: @unchecked Sendable {
         self.configuration = configuration
         self.metrics = metrics
         budget = UploadBudget(limit: configuration.maxBufferedBytes)
-        scheduler = BatchScheduler(model: model, capacity: configuration.queueCapacity, maxBatch: configuration.maxBatch,
-                                   maxBatchWait: configuration.maxBatchWait, maxBatchPixels: configuration.maxBatchPixels)
+        scheduler = BatchScheduler(
+            model: model, capacity: configuration.queueCapacity, maxBatch: configuration.maxBatch,
+            maxBatchWait: configuration.maxBatchWait, maxBatchPixels: configuration.maxBatchPixels)
         scheduler.onBatch = { [metrics] size, seconds in metrics.batchRan(size: size, seconds: seconds) }
         scheduler.onDepth = { [metrics] n in metrics.queueDepth(n) }
     }
@@ -43,8 +44,9 @@ public final class DetectionService: @unchecked Sendable {
     var imageLimits: ImageLimits { ImageLimits(maxPixels: configuration.maxPixels, maxFileBytes: configuration.maxBodyBytes) }
 
     var reader: BodyReader {
-        BodyReader(maxBytes: configuration.maxBodyBytes, timeout: configuration.uploadTimeout, budget: budget,
-                   retryAfter: configuration.retryAfterSeconds)
+        BodyReader(
+            maxBytes: configuration.maxBodyBytes, timeout: configuration.uploadTimeout, budget: budget,
+            retryAfter: configuration.retryAfterSeconds)
     }
 
     // MARK: Reading uploads
@@ -68,8 +70,9 @@ public final class DetectionService: @unchecked Sendable {
                 guard let boundary = params["boundary"], !boundary.isEmpty, boundary.utf8.count <= 70 else {
                     throw APIError.badRequest("bad_multipart", "multipart/form-data needs a boundary parameter of 1 to 70 characters")
                 }
-                let uploads = try await reader.multipart(request.body, boundary: boundary, maxFiles: configuration.maxFiles,
-                                                         maxParts: configuration.maxParts, charge: charge)
+                let uploads = try await reader.multipart(
+                    request.body, boundary: boundary, maxFiles: configuration.maxFiles,
+                    maxParts: configuration.maxParts, charge: charge)
                 return (uploads, true)
             default:
                 throw APIError.unsupportedMediaType(type)
@@ -101,16 +104,19 @@ public final class DetectionService: @unchecked Sendable {
         let decoded: [(answer: DetectionAnswer, image: RGBImage?, failure: APIError?)] = await offload { [model] in
             uploads.map { u in
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                var a = DetectionAnswer(name: u.name, sha256: SHA256.hex(u.bytes), crop: crop, threshold: rule.threshold,
-                                        uncertainLow: rule.band?.lowerBound, uncertainHigh: rule.band?.upperBound,
-                                        model: modelInfo, timingMs: .init(decode: 0))
+                var a = DetectionAnswer(
+                    name: u.name, sha256: SHA256.hex(u.bytes), crop: crop, threshold: rule.threshold,
+                    uncertainLow: rule.band?.lowerBound, uncertainHigh: rule.band?.upperBound,
+                    model: modelInfo, timingMs: .init(decode: 0))
                 do {
                     let d = try model.decode(u.bytes, name: u.name, limits: limits)
                     a.width = d.image.width; a.height = d.image.height; a.format = d.format.rawValue
                     let image = try model.preprocess(d.image, crop: options.crop)
                     guard image.width >= ScoringModel.minimumSide, image.height >= ScoringModel.minimumSide else {
-                        throw APIError(.unprocessableContent, "image_too_small",
-                                       "\(u.name): image is \(image.width)x\(image.height); the network needs at least \(ScoringModel.minimumSide)x\(ScoringModel.minimumSide)")
+                        throw APIError(
+                            .unprocessableContent, "image_too_small",
+                            "\(u.name): image is \(image.width)x\(image.height); the network needs at least \(ScoringModel.minimumSide)x\(ScoringModel.minimumSide)"
+                        )
                     }
                     a.timingMs.decode = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
                     return (a, image, nil)
@@ -163,8 +169,9 @@ public final class DetectionService: @unchecked Sendable {
                     metrics.rejected("timeout")
                     throw APIError.timeout(seconds: configuration.requestTimeout.seconds)
                 case .failure(BatchScheduler.Failure.stopped):
-                    throw APIError(.serviceUnavailable, "shutting_down", "the server is shutting down",
-                                   headers: [.retryAfter: String(configuration.retryAfterSeconds)])
+                    throw APIError(
+                        .serviceUnavailable, "shutting_down", "the server is shutting down",
+                        headers: [.retryAfter: String(configuration.retryAfterSeconds)])
                 case .failure(let error):
                     let f = APIError.image(error)
                     if !multipart { throw f }
@@ -207,8 +214,9 @@ public final class DetectionService: @unchecked Sendable {
         }
         switch png {
         case .success(let bytes):
-            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .failure(let e):
             metrics.rejected(e.code)
             throw e
@@ -244,8 +252,10 @@ public final class DetectionService: @unchecked Sendable {
     }
 
     /// The model card keys shown as a summary (when the model's metadata has them).
-    static let cardKeys = ["description", "trained_on", "training_data", "license", "intended_use", "limitations",
-                           "calibration", "card", "model_card", "version", "created"]
+    static let cardKeys = [
+        "description", "trained_on", "training_data", "license", "intended_use", "limitations",
+        "calibration", "card", "model_card", "version", "created"
+    ]
 
     func models() throws -> Response {
         let i = model.info
@@ -253,23 +263,30 @@ public final class DetectionService: @unchecked Sendable {
         card["input"] = "RGB, full image or center crop 224, ImageNet normalisation"
         card["output"] = "one logit; probability = sigmoid(logit) that the image is CNN-generated"
         let c = configuration
-        let entry = ModelsResponse.Entry(name: i.name, sha256: i.sha256, architecture: i.architecture, format: i.format,
-                                         threshold: i.rule.threshold, uncertainLow: i.rule.band?.lowerBound,
-                                         uncertainHigh: i.rule.band?.upperBound, card: card,
-                                         metadata: i.metadata.filter { $0.key != CNNSpotMetadata.manifest })
-        return try json(ModelsResponse(
-            models: [entry],
-            limits: ["max_body_bytes": Double(c.maxBodyBytes), "max_pixels": Double(c.maxPixels), "max_files": Double(c.maxFiles),
-                     "max_parts": Double(c.maxParts), "request_timeout_s": c.requestTimeout.seconds,
-                     "upload_timeout_s": c.uploadTimeout.seconds, "queue_capacity": Double(c.queueCapacity)],
-            batching: ["max_batch": Double(c.maxBatch), "max_wait_ms": c.maxBatchWait.seconds * 1000,
-                       "max_batch_pixels": Double(c.maxBatchPixels)]))
+        let entry = ModelsResponse.Entry(
+            name: i.name, sha256: i.sha256, architecture: i.architecture, format: i.format,
+            threshold: i.rule.threshold, uncertainLow: i.rule.band?.lowerBound,
+            uncertainHigh: i.rule.band?.upperBound, card: card,
+            metadata: i.metadata.filter { $0.key != CNNSpotMetadata.manifest })
+        return try json(
+            ModelsResponse(
+                models: [entry],
+                limits: [
+                    "max_body_bytes": Double(c.maxBodyBytes), "max_pixels": Double(c.maxPixels), "max_files": Double(c.maxFiles),
+                    "max_parts": Double(c.maxParts), "request_timeout_s": c.requestTimeout.seconds,
+                    "upload_timeout_s": c.uploadTimeout.seconds, "queue_capacity": Double(c.queueCapacity)
+                ],
+                batching: [
+                    "max_batch": Double(c.maxBatch), "max_wait_ms": c.maxBatchWait.seconds * 1000,
+                    "max_batch_pixels": Double(c.maxBatchPixels)
+                ]))
     }
 
     func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONEncoder.api.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -43,9 +43,10 @@ public final class ScoringModel: @unchecked Sendable {
             throw VerdictRuleError(problem: "\(path): \(error)")
         }
         let manifest = try detector.manifestInfo()
-        let info = Info(name: URL(fileURLWithPath: path).lastPathComponent, sha256: manifest.sha256,
-                        architecture: manifest.architecture, format: detector.format,
-                        rule: rule, metadata: detector.metadata)
+        let info = Info(
+            name: URL(fileURLWithPath: path).lastPathComponent, sha256: manifest.sha256,
+            architecture: manifest.architecture, format: detector.format,
+            rule: rule, metadata: detector.metadata)
         return ScoringModel(detector: detector, info: info)
     }
 

@@ -64,8 +64,10 @@ public struct ServerConfiguration: Sendable {
         if maxConnections < 1 { p.append("max connections must be at least 1") }
         if maxBufferedBytes < maxBodyBytes { p.append("max buffered bytes is below max body bytes") }
         if let t = token, t.isEmpty { p.append("the token is empty") }
-        for (name, d) in [("request timeout", requestTimeout), ("upload timeout", uploadTimeout),
-                          ("idle timeout", idleTimeout), ("shutdown timeout", shutdownTimeout)] where d <= .zero {
+        for (name, d) in [
+            ("request timeout", requestTimeout), ("upload timeout", uploadTimeout),
+            ("idle timeout", idleTimeout), ("shutdown timeout", shutdownTimeout)
+        ] where d <= .zero {
             p.append("\(name) must be positive")
         }
         if maxBatchWait < .zero { p.append("max batch wait must not be negative") }

@@ -50,7 +50,8 @@ struct BenchCommand: ParsableCommand {
             let (ss, o1) = s.multipliedReportingOverflow(by: s)
             let (pixels, o2) = ss.multipliedReportingOverflow(by: n)
             guard !o1, !o2, pixels <= ImageLimits.pillowMaxPixels else {
-                throw ValidationError("case '\(item)' is \(o1 || o2 ? "too many" : String(pixels)) pixels in all, above the \(ImageLimits.pillowMaxPixels)-pixel limit")
+                throw ValidationError(
+                    "case '\(item)' is \(o1 || o2 ? "too many" : String(pixels)) pixels in all, above the \(ImageLimits.pillowMaxPixels)-pixel limit")
             }
             return InferenceBenchmark.Case(batch: n, size: s)
         }

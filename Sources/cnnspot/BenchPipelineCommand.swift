@@ -42,14 +42,18 @@ struct BenchPipelineCommand: ParsableCommand {
                 }
             }
         }
-        return candidates.first { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+        return candidates.first {
+            var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue
+        }
     }
 
     func run() throws {
         let roots: [String]
         if paths.isEmpty {
             guard let found = Self.defaultRoot() else {
-                throw ValidationError("no images given, and the default set (../shared/data/minisynths/train, beside the clone or the working directory) was not found: give PNG files or folders")
+                throw ValidationError(
+                    "no images given, and the default set (../shared/data/minisynths/train, beside the clone or the working directory) was not found: give PNG files or folders"
+                )
             }
             roots = [found]
         } else {

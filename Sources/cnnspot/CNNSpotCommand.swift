@@ -22,7 +22,7 @@ struct CNNSpotCommand: ParsableCommand {
             TrainCommand.self,
             SynthCommand.self,
             ServeCommand.self,
-            MergeCommand.self,
+            MergeCommand.self
         ])
 
     static func main() {

@@ -21,10 +21,13 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Remove a leading 'module.' (nn.DataParallel) from every key.")
     var stripModulePrefix = false
 
-    @Option(name: .customLong("meta"), help: ArgumentHelp("Add KEY=VALUE to the output's metadata (repeatable; wins over the input's).", valueName: "key=value"))
+    @Option(
+        name: .customLong("meta"), help: ArgumentHelp("Add KEY=VALUE to the output's metadata (repeatable; wins over the input's).", valueName: "key=value"))
     var meta: [String] = []
 
-    @Option(name: .customLong("meta-file"), help: ArgumentHelp("Add KEY with the contents of FILE (UTF-8 text, at most 1 MiB) to the metadata (repeatable).", valueName: "key=file"))
+    @Option(
+        name: .customLong("meta-file"),
+        help: ArgumentHelp("Add KEY with the contents of FILE (UTF-8 text, at most 1 MiB) to the metadata (repeatable).", valueName: "key=file"))
     var metaFile: [String] = []
 
     func extraMetadata() throws -> [String: String] {
@@ -52,11 +55,13 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         let extra = try extraMetadata()
         let s = try naming(input) {
-            try CheckpointConversion.convert(input: input, output: output, float16: fp16, stripModulePrefix: stripModulePrefix,
-                                             extraMetadata: extra)
+            try CheckpointConversion.convert(
+                input: input, output: output, float16: fp16, stripModulePrefix: stripModulePrefix,
+                extraMetadata: extra)
         }
         let location = s.stateDictLocation.isEmpty ? "top level" : "'\(s.stateDictLocation)'"
         print("\(input) (\(s.sourceFormat.rawValue)): \(s.tensorCount) tensors, \(s.parameterCount) values from \(location)")
-        print("wrote \(output) (\(s.outputBytes) bytes, \(fp16 ? "float16" : "float32"), architecture \(s.metadata[CNNSpotMetadata.architecture] ?? "unknown"))")
+        print(
+            "wrote \(output) (\(s.outputBytes) bytes, \(fp16 ? "float16" : "float32"), architecture \(s.metadata[CNNSpotMetadata.architecture] ?? "unknown"))")
     }
 }

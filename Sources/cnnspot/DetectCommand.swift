@@ -8,18 +8,18 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Score images: the probability that each is CNN-generated.",
         discussion: """
-        INPUT is a file, a folder (searched recursively), a glob ('imgs/**/*.png'), @list.txt \
-        (one input per line) or - (paths on standard input). Images of different sizes are \
-        batched by size and scored at full resolution (or center-cropped with --crop 224). \
-        One row per image is written as soon as it is scored; a file that cannot be read gets \
-        a row with its error and the others are still scored. Exit status: 0 when every input \
-        was scored, 1 when any failed, 64 on a usage error.
-        Without -m, the shipped default model scores (models/default.safetensors of the \
-        installation; docs/MODEL_CARD.md says what it was trained on and its limits). Each row \
-        has the probability, the logit, the label at the threshold and the verdict: real, fake, \
-        or uncertain inside the model's uncertain band (--threshold replaces both by a plain \
-        two-way threshold). -m none prints what each image is (size, format) and no score.
-        """)
+            INPUT is a file, a folder (searched recursively), a glob ('imgs/**/*.png'), @list.txt \
+            (one input per line) or - (paths on standard input). Images of different sizes are \
+            batched by size and scored at full resolution (or center-cropped with --crop 224). \
+            One row per image is written as soon as it is scored; a file that cannot be read gets \
+            a row with its error and the others are still scored. Exit status: 0 when every input \
+            was scored, 1 when any failed, 64 on a usage error.
+            Without -m, the shipped default model scores (models/default.safetensors of the \
+            installation; docs/MODEL_CARD.md says what it was trained on and its limits). Each row \
+            has the probability, the logit, the label at the threshold and the verdict: real, fake, \
+            or uncertain inside the model's uncertain band (--threshold replaces both by a plain \
+            two-way threshold). -m none prints what each image is (size, format) and no score.
+            """)
 
     @Argument(help: "Images: files, folders, globs, @list.txt, or - for paths on stdin.")
     var inputs: [String]
@@ -52,8 +52,9 @@ struct DetectCommand: ParsableCommand {
         let chosen = format ?? (output == nil && isatty(STDOUT_FILENO) != 0 ? .table : .csv)
         if let s = try sharding.resolved() {
             let (picked, fingerprint) = s.split(items.map(\.shardKey))
-            shardManifest = ShardManifest(shard: s, fingerprint: fingerprint, total: items.count,
-                                          rows: picked.count, format: chosen.rawValue)
+            shardManifest = ShardManifest(
+                shard: s, fingerprint: fingerprint, total: items.count,
+                rows: picked.count, format: chosen.rawValue)
             printError("detect: shard \(s): \(picked.count) of \(items.count) input(s)")
             items = picked.map { items[$0] }
         }
@@ -62,8 +63,10 @@ struct DetectCommand: ParsableCommand {
         let writer = RecordWriter(format: chosen) { sink.write($0) }
         let progress = ProgressBar(total: items.count, label: "detect")
         if detector == nil {
-            printError(modelOptions.model == "none" ? "detect: -m none: listing image facts only, no scores."
-                       : "detect: no model (-m MODEL, and no default model beside the installation): listing image facts only, no scores.")
+            printError(
+                modelOptions.model == "none"
+                    ? "detect: -m none: listing image facts only, no scores."
+                    : "detect: no model (-m MODEL, and no default model beside the installation): listing image facts only, no scores.")
         }
         var job = DetectionRun()
         job.preprocessing = preprocess.preprocessing
@@ -99,7 +102,8 @@ final class OutputSink {
     init(path: String?) throws {
         if let path {
             guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let h = FileHandle(forWritingAtPath: path) else {
+                let h = FileHandle(forWritingAtPath: path)
+            else {
                 throw ValidationError("cannot write \(path)")
             }
             handle = h

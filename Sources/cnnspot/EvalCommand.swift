@@ -8,15 +8,15 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a model on ForenSynths-layout sets: AP, accuracy (real/fake), AUC, EER, TPR at FPR.",
         discussion: """
-        Exit status: 0 when every image was scored; 1 when any image failed, a set was empty or \
-        skipped, or a folder could not be read (the results are still written).
-        ROOT is a folder with 0_real/1_fake, a multi-class set (class folders holding \
-        0_real/1_fake), or a test root whose generator folders are sets (multi-class ones are \
-        detected). Writes results.csv (testset, accuracy, avg precision first, as the reference), \
-        results.json, scores.csv (per image) and manifest.json to --output. With --shard I/N it \
-        scores part I of the images and writes only scores.csv and shard.json; `cnnspot merge` \
-        of the N folders writes what one run writes.
-        """)
+            Exit status: 0 when every image was scored; 1 when any image failed, a set was empty or \
+            skipped, or a folder could not be read (the results are still written).
+            ROOT is a folder with 0_real/1_fake, a multi-class set (class folders holding \
+            0_real/1_fake), or a test root whose generator folders are sets (multi-class ones are \
+            detected). Writes results.csv (testset, accuracy, avg precision first, as the reference), \
+            results.json, scores.csv (per image) and manifest.json to --output. With --shard I/N it \
+            scores part I of the images and writes only scores.csv and shard.json; `cnnspot merge` \
+            of the N folders writes what one run writes.
+            """)
 
     @Argument(help: "ForenSynths test root, one set, or several.")
     var roots: [String]
@@ -31,7 +31,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "How ROOT is read: auto, one-set, set-per-child.")
     var layout: LayoutChoice = .auto
 
-    @Option(name: [.short, .long], help: "Folder for results.csv, results.json, scores.csv, manifest.json (default: eval_results; with --shard, required: one folder per shard).")
+    @Option(
+        name: [.short, .long],
+        help: "Folder for results.csv, results.json, scores.csv, manifest.json (default: eval_results; with --shard, required: one folder per shard).")
     var output: String?
 
     @Option(help: "Use at most this many images per class (0_real / 1_fake) per set (quick checks).")
@@ -51,8 +53,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let detector = try modelOptions.loadDetector()!
-        var settings = EvaluationRun.Settings(roots: roots, threshold: detector.threshold(given: decision.threshold),
-                                              threads: detector.network.compute.threads, output: URL(fileURLWithPath: output ?? "eval_results"))
+        var settings = EvaluationRun.Settings(
+            roots: roots, threshold: detector.threshold(given: decision.threshold),
+            threads: detector.network.compute.threads, output: URL(fileURLWithPath: output ?? "eval_results"))
         settings.layout = layout.mode
         settings.layoutName = layout.rawValue
         settings.crops = crop
@@ -60,11 +63,14 @@ struct EvalCommand: ParsableCommand {
         settings.exifTranspose = exifTranspose
         settings.maxPerClass = maxPerClass
         settings.shard = try sharding.resolved()
-        let run = try EvaluationRun.run(settings, detector: detector, log: { printError("eval: \($0)") },
-                                        progress: { ProgressBar(total: $0, label: "eval") })
+        let run = try EvaluationRun.run(
+            settings, detector: detector, log: { printError("eval: \($0)") },
+            progress: { ProgressBar(total: $0, label: "eval") })
         let dir = settings.output
         if let shard = settings.shard {
-            print("wrote \(dir.appendingPathComponent("scores.csv").path) and shard.json (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics")
+            print(
+                "wrote \(dir.appendingPathComponent("scores.csv").path) and shard.json (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics"
+            )
         } else {
             print(run.report.table(), terminator: "")
             print("wrote \(dir.appendingPathComponent("results.csv").path), results.json, scores.csv, manifest.json")

@@ -9,16 +9,16 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Join the outputs of the shards of one `detect`, `eval` or `robustness --shard` job into what one run writes.",
         discussion: """
-        detect: each SHARD_OUTPUT is a file written by `cnnspot detect --shard I/N -o FILE`, with \
-        the FILE.shard.json it writes when done; -o is the merged file, the rows of an unsharded \
-        run in their sorted order. eval and robustness: each SHARD_OUTPUT is the -o folder of a \
-        shard (its scores.csv and shard.json); -o is the folder of the merged run, with every \
-        file an unsharded run writes, its metrics computed from all the scores. Every shard \
-        0..N-1 of the job must be given exactly once (a missing, duplicated, unfinished or \
-        truncated shard, or one of another job, is an error naming it). Exit status: 0 when \
-        merged; 1 on such an error, or, for eval (as eval itself), when an image of the job could not \
-        be scored.
-        """)
+            detect: each SHARD_OUTPUT is a file written by `cnnspot detect --shard I/N -o FILE`, with \
+            the FILE.shard.json it writes when done; -o is the merged file, the rows of an unsharded \
+            run in their sorted order. eval and robustness: each SHARD_OUTPUT is the -o folder of a \
+            shard (its scores.csv and shard.json); -o is the folder of the merged run, with every \
+            file an unsharded run writes, its metrics computed from all the scores. Every shard \
+            0..N-1 of the job must be given exactly once (a missing, duplicated, unfinished or \
+            truncated shard, or one of another job, is an error naming it). Exit status: 0 when \
+            merged; 1 on such an error, or, for eval (as eval itself), when an image of the job could not \
+            be scored.
+            """)
 
     @Argument(help: "The shards' output files (detect) or folders (eval, robustness).")
     var shardOutputs: [String]
@@ -37,7 +37,8 @@ struct MergeCommand: ParsableCommand {
             }
             guard folders.count == shardOutputs.count else {
                 let files = shardOutputs.filter { !ShardedScoring.isShardFolder($0) }
-                throw ShardError.invalid("give the shard folders of an eval or robustness job, or the shard files of a detect job, not both (\(files[0]) is not a folder)")
+                throw ShardError.invalid(
+                    "give the shard folders of an eval or robustness job, or the shard files of a detect job, not both (\(files[0]) is not a folder)")
             }
             let merged = try ShardedScoring.merge(folders: folders)
             var manifest = merged.manifest.manifest
@@ -54,7 +55,9 @@ struct MergeCommand: ParsableCommand {
                 try report.write(to: dir, manifest: manifest)
                 print(report.table(), terminator: "")
             }
-            printError("merge: \(merged.manifest.shards) \(merged.manifest.kind) shard(s), \(merged.manifest.inputs_total) image(s) x \(merged.manifest.blocks.count) -> \(output)")
+            printError(
+                "merge: \(merged.manifest.shards) \(merged.manifest.kind) shard(s), \(merged.manifest.inputs_total) image(s) x \(merged.manifest.blocks.count) -> \(output)"
+            )
             if failed > 0 {
                 printError("merge: \(failed) score(s) missing: the image could not be scored (see the error column of scores.csv)")
                 if merged.manifest.kind == "eval" { throw ExitCode(1) }

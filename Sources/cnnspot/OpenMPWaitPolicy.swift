@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// oneDNN runs on libgomp, whose idle threads spin at every barrier by default. When anything

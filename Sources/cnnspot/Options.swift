@@ -9,7 +9,11 @@ func validateThreads(_ threads: Int?) throws {
 
 /// Options shared by the commands that run a model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Model: a .pth (CNNDetection or torchvision, zip or legacy format) or .safetensors file. Default: the shipped model (models/default.safetensors beside the installation, or $CNNSPOT_DEFAULT_MODEL); 'none' for no model.")
+    @Option(
+        name: [.short, .long],
+        help:
+            "Model: a .pth (CNNDetection or torchvision, zip or legacy format) or .safetensors file. Default: the shipped model (models/default.safetensors beside the installation, or $CNNSPOT_DEFAULT_MODEL); 'none' for no model."
+    )
     var model: String?
 
     @Flag(help: "Ignore unexpected keys in the checkpoint (missing keys are still an error).")
@@ -21,10 +25,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Images per batch (images of one size are batched together).")
     var batchSize: Int = 16
 
-    @Option(help: ArgumentHelp("Arithmetic of the network: fp32 (default), or bf16 (bfloat16 weights and activations, float32 accumulation; AVX-512 CPUs, fastest with AVX-512 BF16; the network about 1.5-1.9x faster than fp32; logits move by bf16 rounding: ResNet-50 within 0.5% relative, the default EfficientNet-Lite0 by 0.03 on average, up to 0.4; see BENCHMARKS.md).", valueName: "fp32|bf16"))
+    @Option(
+        help: ArgumentHelp(
+            "Arithmetic of the network: fp32 (default), or bf16 (bfloat16 weights and activations, float32 accumulation; AVX-512 CPUs, fastest with AVX-512 BF16; the network about 1.5-1.9x faster than fp32; logits move by bf16 rounding: ResNet-50 within 0.5% relative, the default EfficientNet-Lite0 by 0.03 on average, up to 0.4; see BENCHMARKS.md).",
+            valueName: "fp32|bf16"))
     var precision: InferencePrecision = .fp32
 
-    @Option(help: ArgumentHelp("Activation memory one batch may use, in MiB. Full-image scoring needs about 180 bytes per pixel (ResNet-50): the default 4096 holds a ~23 MP photo; larger ones get an error row naming what they need (or use --crop 224).", valueName: "mib"))
+    @Option(
+        help: ArgumentHelp(
+            "Activation memory one batch may use, in MiB. Full-image scoring needs about 180 bytes per pixel (ResNet-50): the default 4096 holds a ~23 MP photo; larger ones get an error row naming what they need (or use --crop 224).",
+            valueName: "mib"))
     var maxActivationMib: Int = 4096
 
     func validate() throws {
@@ -44,8 +54,10 @@ struct ModelOptions: ParsableArguments {
     /// none, a file error when it does not exist.
     func requiredModelPath() throws -> String {
         guard let model = modelPath() else {
-            throw ValidationError(self.model == "none" ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
-                                                       : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
+            throw ValidationError(
+                self.model == "none"
+                    ? "this command needs a model: pass -m MODEL (.pth or .safetensors)"
+                    : "no model: pass -m MODEL (.pth or .safetensors); the default model (\(DefaultModel.relativePath)) was not found beside the installation")
         }
         guard FileManager.default.fileExists(atPath: model) else {
             throw FileError(description: "model file not found: \(model)")
@@ -81,7 +93,10 @@ struct PreprocessOptions: ParsableArguments {
     @Flag(help: "Apply the EXIF orientation tag before scoring (the reference does not).")
     var exifTranspose = false
 
-    @Option(help: "Refuse images with more pixels than this, from the header before decoding (default: Pillow's limit, 89 MP). Full-image scoring of an image also needs activation memory, bounded separately by --max-activation-mib.")
+    @Option(
+        help:
+            "Refuse images with more pixels than this, from the header before decoding (default: Pillow's limit, 89 MP). Full-image scoring of an image also needs activation memory, bounded separately by --max-activation-mib."
+    )
     var maxPixels: Int = ImageLimits.pillowMaxPixels
 
     func validate() throws {
@@ -164,7 +179,10 @@ enum DefaultModel {
 /// `--shard I/N|auto` and `--shards N`: score one part of a job (detect, eval, robustness), for
 /// `cnnspot merge`.
 struct ShardOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Score part I of N (0-based) of the images: the job's images in path byte order, every Nth from the Ith, the same on every machine; or 'auto' for the scheduler's index (Kubernetes JOB_COMPLETION_INDEX, Slurm SLURM_ARRAY_TASK_ID, MPI OMPI_COMM_WORLD_RANK / PMI_RANK). The shard's output goes to -o with a shard manifest beside it; `cnnspot merge` joins the N parts into what one run writes.", valueName: "I/N|auto"))
+    @Option(
+        help: ArgumentHelp(
+            "Score part I of N (0-based) of the images: the job's images in path byte order, every Nth from the Ith, the same on every machine; or 'auto' for the scheduler's index (Kubernetes JOB_COMPLETION_INDEX, Slurm SLURM_ARRAY_TASK_ID, MPI OMPI_COMM_WORLD_RANK / PMI_RANK). The shard's output goes to -o with a shard manifest beside it; `cnnspot merge` joins the N parts into what one run writes.",
+            valueName: "I/N|auto"))
     var shard: String?
 
     @Option(help: "The shard count for --shard auto where the scheduler gives only an index (a Kubernetes Indexed Job without JOB_COMPLETIONS).")

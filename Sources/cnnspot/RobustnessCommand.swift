@@ -9,15 +9,15 @@ struct RobustnessCommand: ParsableCommand {
         commandName: "robustness",
         abstract: "Sweep test-time blur, JPEG quality and resize; write metrics per set and level, and curves.",
         discussion: """
-        ROOT is a ForenSynths test folder (test/<set>/{0_real,1_fake} or one set). Each image is \
-        decoded once per set and perturbed at every level: Gaussian blur (SciPy gaussian_filter \
-        per channel, sigma 0 = unchanged), JPEG re-compression at a quality (Pillow), and a Pillow \
-        bilinear resize of the whole image by a factor. Then the test-time crop and the model. \
-        Pass 'none' to a sweep to skip it. Writes robustness.csv, robustness.json, scores.csv \
-        (every image at every level), <sweep>_ap.png / <sweep>_acc.png and manifest.json to OUTDIR. \
-        With --shard I/N it scores part I of the images at every level and writes only scores.csv \
-        and shard.json; `cnnspot merge` of the N folders writes what one run writes.
-        """)
+            ROOT is a ForenSynths test folder (test/<set>/{0_real,1_fake} or one set). Each image is \
+            decoded once per set and perturbed at every level: Gaussian blur (SciPy gaussian_filter \
+            per channel, sigma 0 = unchanged), JPEG re-compression at a quality (Pillow), and a Pillow \
+            bilinear resize of the whole image by a factor. Then the test-time crop and the model. \
+            Pass 'none' to a sweep to skip it. Writes robustness.csv, robustness.json, scores.csv \
+            (every image at every level), <sweep>_ap.png / <sweep>_acc.png and manifest.json to OUTDIR. \
+            With --shard I/N it scores part I of the images at every level and writes only scores.csv \
+            and shard.json; `cnnspot merge` of the N folders writes what one run writes.
+            """)
 
     @Argument(help: "ForenSynths test root or set folder.")
     var root: String
@@ -90,9 +90,10 @@ struct RobustnessCommand: ParsableCommand {
         settings.sweep = try sweep()
         settings.threshold = decision.threshold
         settings.shard = try sharding.resolved()
-        let run = try RobustnessRun.run(settings, detector: { try modelOptions.loadDetector()! },
-                                        log: { printError("robustness: \($0)") },
-                                        progress: { ProgressBar(total: $0, label: "robustness") })
+        let run = try RobustnessRun.run(
+            settings, detector: { try modelOptions.loadDetector()! },
+            log: { printError("robustness: \($0)") },
+            progress: { ProgressBar(total: $0, label: "robustness") })
         let out = settings.output
         if let shard = settings.shard {
             print("wrote \(out.path)/{scores.csv,shard.json} (shard \(shard)); `cnnspot merge` the \(shard.count) folders for the metrics")

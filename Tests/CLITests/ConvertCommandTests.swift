@@ -42,8 +42,10 @@ final class ConvertCommandTests: XCTestCase {
         let table = dir.appendingPathComponent("table.md")
         try "| a | b |\n".write(to: table, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("half.safetensors").path
-        let r = try CLI.run(["convert", band, out, "--fp16", "--meta", "recipe=r1", "--meta", "x=a=b",
-                             "--meta-file", "results_table=\(table.path)"])
+        let r = try CLI.run([
+            "convert", band, out, "--fp16", "--meta", "recipe=r1", "--meta", "x=a=b",
+            "--meta-file", "results_table=\(table.path)"
+        ])
         XCTAssertEqual(r.code, 0, r.stderr)
         let meta = try Checkpoint.load(path: out).metadata
         XCTAssertEqual(meta["threshold"], "0.37")

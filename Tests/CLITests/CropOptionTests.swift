@@ -23,9 +23,11 @@ final class CropOptionTests: XCTestCase {
         let out = try CLI.temporaryDirectory("crop-option")
         defer { try? FileManager.default.removeItem(at: out) }
         for bad in ["31", "16385"] {
-            for args in [["detect", examples, "--crop", bad],
-                         ["eval", examples, "--crop", bad, "-o", out.path],
-                         ["robustness", examples, "--crop", bad, "-o", out.path]] {
+            for args in [
+                ["detect", examples, "--crop", bad],
+                ["eval", examples, "--crop", bad, "-o", out.path],
+                ["robustness", examples, "--crop", bad, "-o", out.path]
+            ] {
                 let r = try CLI.run(args)
                 XCTAssertEqual(r.code, 64, "\(args): \(r.stderr)")
                 XCTAssertTrue(r.stderr.contains("--crop takes a side within 32...16384 or 'none', not '\(bad)'"), "\(args): \(r.stderr)")

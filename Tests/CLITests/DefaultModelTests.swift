@@ -27,8 +27,10 @@ final class DefaultModelTests: XCTestCase {
 
     func testMetadataSizeAndLicence() throws {
         let meta = try metadata()
-        for key in ["architecture", "threshold", "uncertain_low", "uncertain_high", "recipe", "data",
-                    "training_command", "results", "results_table", "calibration"] {
+        for key in [
+            "architecture", "threshold", "uncertain_low", "uncertain_high", "recipe", "data",
+            "training_command", "results", "results_table", "calibration"
+        ] {
             XCTAssertNotNil(meta[key], "metadata \(key)")
         }
         let rule = try Verdict.Rule(metadata: meta)
@@ -51,8 +53,9 @@ final class DefaultModelTests: XCTestCase {
             let r = try CLI.run(["eval", CLI.shared.appendingPathComponent("\(corpus)/test").path, "-o", out.path])
             XCTAssertEqual(r.code, 0, r.stderr)
             for (family, ap) in try Self.averagePrecisions(out) where family != "mean" {
-                let stated = try XCTUnwrap(((results["\(corpus)/\(family)"] as? [String: Any])?["files"] as? [String: Any])?["ap"] as? Double,
-                                           "\(corpus)/\(family) in the metadata's results")
+                let stated = try XCTUnwrap(
+                    ((results["\(corpus)/\(family)"] as? [String: Any])?["files"] as? [String: Any])?["ap"] as? Double,
+                    "\(corpus)/\(family) in the metadata's results")
                 XCTAssertGreaterThanOrEqual(ap, stated - 0.005, "\(corpus)/\(family): AP \(ap), card says \(stated)")
                 checked += 1
             }

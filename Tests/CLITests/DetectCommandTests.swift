@@ -12,8 +12,9 @@ final class DetectCommandTests: XCTestCase {
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         let sources = ["examples/real.png", "examples/fake.png", "minisynths/test/cyclegan/1_fake/db_can_01_c0.png"]
         for (i, s) in sources.enumerated() {
-            try FileManager.default.copyItem(at: CLI.shared.appendingPathComponent(s),
-                                            to: images.appendingPathComponent("img\(i).png"))
+            try FileManager.default.copyItem(
+                at: CLI.shared.appendingPathComponent(s),
+                to: images.appendingPathComponent("img\(i).png"))
         }
         // A non-square JPEG (a different size: its own batch) and a truncated PNG.
         let real = try ImageDecoder.decode(path: CLI.shared.appendingPathComponent("examples/real.png").path).image
@@ -25,8 +26,9 @@ final class DetectCommandTests: XCTestCase {
         let r = try CLI.run(["detect", images.path, "-m", model, "--format", "jsonl", "--threads", "2"])
         XCTAssertEqual(r.code, 1, "a failed input makes the exit status 1\n\(r.stderr)")
         let rows = r.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        XCTAssertEqual(rows.map { URL(fileURLWithPath: $0["path"] as! String).lastPathComponent },
-                       ["broken.png", "img0.png", "img1.png", "img2.png", "wide.jpg"])
+        XCTAssertEqual(
+            rows.map { URL(fileURLWithPath: $0["path"] as! String).lastPathComponent },
+            ["broken.png", "img0.png", "img1.png", "img2.png", "wide.jpg"])
         let broken = rows[0]
         XCTAssertTrue(broken["probability"] is NSNull)
         XCTAssertTrue((broken["error"] as? String ?? "").contains("broken.png"), "\(broken)")

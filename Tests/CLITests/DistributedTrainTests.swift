@@ -21,10 +21,12 @@ final class DistributedTrainTests: XCTestCase {
     /// Batch 8 of 32 images: 4 steps per epoch, so `steps` 6 and 10 cross an epoch end
     /// (validation split over the ranks, the LR schedule, BatchNorm buffers sent from rank 0).
     func train(_ name: String, steps: Int, _ extra: [String] = []) -> [String] {
-        ["train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
-         "--arch", "resnet18", "--crop-size", "64", "--load-size", "72", "--batch-size", "8", "--max-steps", "\(steps)",
-         "--threads", "1", "--workers", "1", "--save-latest-freq", "2", "--seed", "3", "--lr", "1e-3",
-         "--blur-prob", "0.5", "--blur-sig", "0,3", "--jpg-prob", "0.5", "--jpg-qual", "30,100", "--jpg-method", "cv2,pil"] + extra
+        [
+            "train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
+            "--arch", "resnet18", "--crop-size", "64", "--load-size", "72", "--batch-size", "8", "--max-steps", "\(steps)",
+            "--threads", "1", "--workers", "1", "--save-latest-freq", "2", "--seed", "3", "--lr", "1e-3",
+            "--blur-prob", "0.5", "--blur-sig", "0,3", "--jpg-prob", "0.5", "--jpg-qual", "30,100", "--jpg-method", "cv2,pil"
+        ] + extra
     }
 
     /// `mpirun` with what it needs here (root in a container, two slots on any machine).
@@ -203,8 +205,9 @@ final class DistributedTrainTests: XCTestCase {
 
     func testMPIProblemsAreClearErrors() throws {
         let base = train("x", steps: 1)
-        let missing = try CLI.runShell("OMPI_COMM_WORLD_SIZE=2 CNNSPOT_LIBMPI=/nonexistent/libmpi.so \"$CNNSPOT\" "
-                                       + base.map { "'\($0)'" }.joined(separator: " "))
+        let missing = try CLI.runShell(
+            "OMPI_COMM_WORLD_SIZE=2 CNNSPOT_LIBMPI=/nonexistent/libmpi.so \"$CNNSPOT\" "
+                + base.map { "'\($0)'" }.joined(separator: " "))
         XCTAssertEqual(missing.code, 1, missing.stderr)
         XCTAssertTrue(missing.stderr.contains("Open MPI could not be started: cannot load /nonexistent/libmpi.so"), missing.stderr)
         let mpich = try CLI.runShell("env -u OMPI_COMM_WORLD_SIZE PMI_RANK=0 PMI_SIZE=2 \"$CNNSPOT\" " + base.map { "'\($0)'" }.joined(separator: " "))
@@ -227,7 +230,8 @@ final class DistributedTrainTests: XCTestCase {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return names.compactMap(Int32.init).filter { child in
             guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 1 && Int32(fields[1]) == pid
         }.sorted()

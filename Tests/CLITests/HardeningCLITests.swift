@@ -98,17 +98,24 @@ final class HardeningCLITests: XCTestCase {
         let model = try CLI.syntheticModel(in: dir)
         try png(dir, "big.png", width: 1024, height: 768)
         try png(dir, "small.png")
-        let low = try CLI.run(["detect", "-m", model, dir.appendingPathComponent("big.png").path,
-                               dir.appendingPathComponent("small.png").path, "--max-activation-mib", "64", "--format", "csv"])
+        let low = try CLI.run([
+            "detect", "-m", model, dir.appendingPathComponent("big.png").path,
+            dir.appendingPathComponent("small.png").path, "--max-activation-mib", "64", "--format", "csv"
+        ])
         XCTAssertEqual(low.code, 1, low.stderr)
         let rows = CLI.csv(low.stdout)
         XCTAssertEqual(rows.count, 3, low.stdout)
-        XCTAssertTrue(rows[1][CLI.errorColumn].contains("64 MiB activation budget") && rows[1][CLI.errorColumn].contains("--max-activation-mib"), rows[1][CLI.errorColumn])
+        XCTAssertTrue(
+            rows[1][CLI.errorColumn].contains("64 MiB activation budget") && rows[1][CLI.errorColumn].contains("--max-activation-mib"), rows[1][CLI.errorColumn]
+        )
         XCTAssertTrue(rows[1][CLI.errorColumn].contains("1024x768"), rows[1][CLI.errorColumn])
         XCTAssertFalse(rows[2][1].isEmpty, "the small image is still scored")
-        let needed = try XCTUnwrap(rows[1][CLI.errorColumn].split(separator: " ").firstIndex(of: "needs").map { rows[1][CLI.errorColumn].split(separator: " ")[$0 + 1] })
-        let high = try CLI.run(["detect", "-m", model, dir.appendingPathComponent("big.png").path,
-                                "--max-activation-mib", String(needed), "--format", "csv"])
+        let needed = try XCTUnwrap(
+            rows[1][CLI.errorColumn].split(separator: " ").firstIndex(of: "needs").map { rows[1][CLI.errorColumn].split(separator: " ")[$0 + 1] })
+        let high = try CLI.run([
+            "detect", "-m", model, dir.appendingPathComponent("big.png").path,
+            "--max-activation-mib", String(needed), "--format", "csv"
+        ])
         XCTAssertEqual(high.code, 0, high.stderr + high.stdout)
         let help = try CLI.run(["detect", "--help"])
         XCTAssertTrue(help.stdout.contains("--max-activation-mib") && help.stdout.contains("--max-pixels"), help.stdout)
@@ -190,8 +197,11 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertEqual(table.code, 0, table.stderr)
         XCTAssertEqual(table.stdout.split(separator: "\n").count, 2, table.stdout)
         XCTAssertTrue(table.stdout.contains("two\\nlines.png"), table.stdout)
-        let cropped = CLI.csv(try CLI.run(["detect", "-m", model, dir.appendingPathComponent("two\nlines.png").path,
-                                           "--crop", "224", "--format", "csv"]).stdout)
+        let cropped = CLI.csv(
+            try CLI.run([
+                "detect", "-m", model, dir.appendingPathComponent("two\nlines.png").path,
+                "--crop", "224", "--format", "csv"
+            ]).stdout)
         let wi = try XCTUnwrap(cropped[0].firstIndex(of: "width"))
         XCTAssertEqual(Array(cropped[1][wi...wi + 1]), ["300", "260"], "the file's size, not the crop's")
     }
@@ -306,11 +316,14 @@ extension CLI {
         let errBox = Box()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return Output(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errBox.data, as: UTF8.self))
+        return Output(
+            code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 }

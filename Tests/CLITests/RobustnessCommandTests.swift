@@ -19,8 +19,10 @@ final class RobustnessCommandTests: XCTestCase {
         try copyMiniSet("cyclegan", to: root, name: "cyclegan", count: 3)
         try copyMiniSet("srvgg", to: root, name: "srvgg", count: 3)
         let out = dir.appendingPathComponent("out")
-        let r = try CLI.run(["robustness", root.path, "-m", model, "-o", out.path, "--blur", "0,2", "--jpeg", "60",
-                             "--resize", "1,0.5", "--crop", "64", "--batch-size", "4"])
+        let r = try CLI.run([
+            "robustness", root.path, "-m", model, "-o", out.path, "--blur", "0,2", "--jpeg", "60",
+            "--resize", "1,0.5", "--crop", "64", "--batch-size", "4"
+        ])
         XCTAssertEqual(r.code, 0, r.stderr + r.stdout)
         XCTAssertTrue(r.stdout.contains("mean AP"), r.stdout)
 
@@ -29,8 +31,9 @@ final class RobustnessCommandTests: XCTestCase {
         XCTAssertEqual(rows.first, ["perturbation", "level", "set", "ap", "accuracy", "real_acc", "fake_acc", "auc", "n", "failed"])
         let body = Array(rows.dropFirst())
         let levels = ["blur 0", "blur 2", "jpeg 60", "resize 1", "resize 0.5"]
-        XCTAssertEqual(body.map { "\($0[0]) \($0[1]) \($0[2])" },
-                       levels.flatMap { l in ["cyclegan", "srvgg", "mean"].map { "\(l) \($0)" } })
+        XCTAssertEqual(
+            body.map { "\($0[0]) \($0[1]) \($0[2])" },
+            levels.flatMap { l in ["cyclegan", "srvgg", "mean"].map { "\(l) \($0)" } })
 
         // scores.csv: every image at every level; the metrics recomputed from it.
         let scores = CLI.csv(try String(contentsOf: out.appendingPathComponent("scores.csv"), encoding: .utf8))
@@ -81,8 +84,10 @@ final class RobustnessCommandTests: XCTestCase {
     func testUsageErrors() throws {
         let dir = try CLI.temporaryDirectory("robustness-bad")
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (args, needle) in [(["--jpeg", "101"], "1...100"), (["--blur", "x"], "'x' is not a number"),
-                               (["--resize", "0"], "resize factor"), (["--crop", "big"], "--crop")] {
+        for (args, needle) in [
+            (["--jpeg", "101"], "1...100"), (["--blur", "x"], "'x' is not a number"),
+            (["--resize", "0"], "resize factor"), (["--crop", "big"], "--crop")
+        ] {
             let r = try CLI.run(["robustness", dir.path, "-m", "m.safetensors", "-o", dir.path] + args)
             XCTAssertEqual(r.code, 64, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(needle), "\(args): \(r.stderr)")

@@ -42,8 +42,10 @@ final class ScaleManifestTests: XCTestCase {
     }
 
     func unsharded() throws -> String {
-        let one = try CLI.run(["detect", dir.appendingPathComponent("data").path, "--threads", "2", "--batch-size", "1", "--format", "csv",
-                               "-o", dir.appendingPathComponent("one.csv").path])
+        let one = try CLI.run([
+            "detect", dir.appendingPathComponent("data").path, "--threads", "2", "--batch-size", "1", "--format", "csv",
+            "-o", dir.appendingPathComponent("one.csv").path
+        ])
         XCTAssertEqual(one.code, 0, one.stderr)
         return try String(contentsOf: dir.appendingPathComponent("one.csv"), encoding: .utf8)
     }

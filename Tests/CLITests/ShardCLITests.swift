@@ -82,14 +82,16 @@ final class ShardCLITests: XCTestCase {
             ("k8s-shards", "JOB_COMPLETION_INDEX=2", ["--shards", "4"]),
             ("slurm", "SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_COUNT=4", []),
             ("ompi", "OMPI_COMM_WORLD_RANK=2 OMPI_COMM_WORLD_SIZE=4", []),
-            ("pmi", "PMI_RANK=2 PMI_SIZE=4", []),
+            ("pmi", "PMI_RANK=2 PMI_SIZE=4", [])
         ]
         for (name, env, extra) in envs {
             let r = try detect(["--format", "csv", "--shard", "auto", "-o", "\(name).csv"] + extra, env: "env \(env)")
             XCTAssertTrue(r.stderr.contains("shard 2/4"), "\(name): \(r.stderr)")
             XCTAssertEqual(try read("\(name).csv"), try read("explicit.csv"), name)
         }
-        let none = try detect(["--format", "csv", "--shard", "auto", "-o", "none.csv"], env: "env -u JOB_COMPLETION_INDEX -u SLURM_ARRAY_TASK_ID -u OMPI_COMM_WORLD_RANK -u PMI_RANK")
+        let none = try detect(
+            ["--format", "csv", "--shard", "auto", "-o", "none.csv"],
+            env: "env -u JOB_COMPLETION_INDEX -u SLURM_ARRAY_TASK_ID -u OMPI_COMM_WORLD_RANK -u PMI_RANK")
         XCTAssertEqual(none.code, 64, none.stderr)
         XCTAssertTrue(none.stderr.contains("no scheduler index"), none.stderr)
         let noOut = try detect(["--shard", "0/2"])

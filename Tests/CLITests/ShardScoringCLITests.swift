@@ -45,8 +45,9 @@ final class ShardScoringCLITests: XCTestCase {
             let r = try cnnspot(base + ["--shard", "\(i)/3", "-o", "s\(i)"])
             XCTAssertTrue(r.code == 0 || r.code == 1, r.stderr)
             XCTAssertTrue(r.stderr.contains("shard \(i)/3: \(i < 2 ? 5 : 4) of 14 image(s)"), r.stderr)
-            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("s\(i)/results.csv").path),
-                           "a shard writes no metrics of its own")
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: dir.appendingPathComponent("s\(i)/results.csv").path),
+                "a shard writes no metrics of its own")
         }
         return try cnnspot(["merge", "s2", "s0", "s1", "-o", "merged"])
     }

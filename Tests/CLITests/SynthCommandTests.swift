@@ -35,8 +35,10 @@ final class SynthCommandTests: XCTestCase {
         let names = try FileManager.default.contentsOfDirectory(atPath: bsds.path).sorted().prefix(30)
         try names.map { bsds.appendingPathComponent($0).path }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
         func args(_ out: String, _ threads: Int) -> [String] {
-            ["synth", "@" + list.path, "-o", dir.appendingPathComponent(out).path, "--families", "check-box2x",
-             "--size", "64", "--per-photo", "12", "--jpeg-align", "--threads", String(threads)]
+            [
+                "synth", "@" + list.path, "-o", dir.appendingPathComponent(out).path, "--families", "check-box2x",
+                "--size", "64", "--per-photo", "12", "--jpeg-align", "--threads", String(threads)
+            ]
         }
         let whole = try CLI.run(args("whole", 1))
         XCTAssertEqual(whole.code, 0, whole.stderr)
@@ -92,9 +94,11 @@ final class SynthCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("broken.jpg"), r.stderr)
         XCTAssertTrue(r.stdout.contains("photos: 4 train, 2 val"), r.stdout)
 
-        let t = try CLI.run(["train", "--dataroot", out, "--name", "t", "-o", dir.appendingPathComponent("ck").path,
-                             "--arch", "resnet18", "--load-size", "64", "--crop-size", "64", "--batch-size", "4",
-                             "--max-steps", "1", "--threads", "1", "--workers", "1"])
+        let t = try CLI.run([
+            "train", "--dataroot", out, "--name", "t", "-o", dir.appendingPathComponent("ck").path,
+            "--arch", "resnet18", "--load-size", "64", "--crop-size", "64", "--batch-size", "4",
+            "--max-steps", "1", "--threads", "1", "--workers", "1"
+        ])
         XCTAssertEqual(t.code, 0, t.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ck/t/latest.safetensors").path), t.stderr)
     }

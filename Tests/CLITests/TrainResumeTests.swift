@@ -12,7 +12,6 @@ final class TrainResumeTests: XCTestCase {
 
     func tempDir() throws -> URL { try scratchDirectory("train") }
 
-
     func process(_ args: [String]) throws -> (Process, Pipe) {
         let p = Process()
         p.executableURL = try binary()
@@ -36,10 +35,12 @@ final class TrainResumeTests: XCTestCase {
         let data = try CLI.linkMiniSynths(into: dir, train: 16, val: 8)
         // 32 images, batch 8: 4 steps per epoch; 10 steps cross two epoch ends (validation, LR schedule).
         func args(_ name: String) -> [String] {
-            ["train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
-             "--arch", "resnet18", "--crop-size", "64", "--load-size", "72", "--batch-size", "8", "--max-steps", "10",
-             "--threads", "1", "--workers", "2", "--save-latest-freq", "2", "--seed", "3", "--lr", "1e-3",
-             "--blur-prob", "0.5", "--blur-sig", "0,3", "--jpg-prob", "0.5", "--jpg-qual", "30,100", "--jpg-method", "cv2,pil"]
+            [
+                "train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
+                "--arch", "resnet18", "--crop-size", "64", "--load-size", "72", "--batch-size", "8", "--max-steps", "10",
+                "--threads", "1", "--workers", "2", "--save-latest-freq", "2", "--seed", "3", "--lr", "1e-3",
+                "--blur-prob", "0.5", "--blur-sig", "0,3", "--jpg-prob", "0.5", "--jpg-qual", "30,100", "--jpg-method", "cv2,pil"
+            ]
         }
         let full = try run(args("full"))
         XCTAssertEqual(full.code, 0, full.stderr)
@@ -93,8 +94,10 @@ final class TrainResumeTests: XCTestCase {
         XCTAssertEqual(try rows("full").count, 3, "header + two epochs")
         XCTAssertEqual(try rows("full"), try rows("killed"))
         // Model-only epoch files load in the detector (strict keys).
-        let detect = try run(["detect", "-m", dir.appendingPathComponent("ck/full/epoch_1.safetensors").path,
-                              data.appendingPathComponent("val/realesrgan/0_real").path, "--crop", "64"])
+        let detect = try run([
+            "detect", "-m", dir.appendingPathComponent("ck/full/epoch_1.safetensors").path,
+            data.appendingPathComponent("val/realesrgan/0_real").path, "--crop", "64"
+        ])
         XCTAssertEqual(detect.code, 0, detect.stderr)
     }
 

@@ -15,9 +15,12 @@ final class TrainRunFolderTests: XCTestCase {
     }
 
     func train(_ name: String, _ extra: [String]) throws -> CLI.Output {
-        try CLI.run(["train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
-                     "--arch", "resnet18", "--crop-size", "32", "--load-size", "40", "--batch-size", "4",
-                     "--threads", "1", "--workers", "1", "--save-latest-freq", "1"] + extra)
+        try CLI.run(
+            [
+                "train", "--dataroot", data.path, "--name", name, "-o", dir.appendingPathComponent("ck").path,
+                "--arch", "resnet18", "--crop-size", "32", "--load-size", "40", "--batch-size", "4",
+                "--threads", "1", "--workers", "1", "--save-latest-freq", "1"
+            ] + extra)
     }
 
     func latest(_ name: String) throws -> TrainingCheckpoint.Contents {
@@ -34,8 +37,9 @@ final class TrainRunFolderTests: XCTestCase {
 
         let again = try train("run", ["--max-steps", "1"])
         XCTAssertEqual(again.code, 1)
-        XCTAssertTrue(again.stderr.contains("already holds a run") && again.stderr.contains("--resume")
-                      && again.stderr.contains("--overwrite"), again.stderr)
+        XCTAssertTrue(
+            again.stderr.contains("already holds a run") && again.stderr.contains("--resume")
+                && again.stderr.contains("--overwrite"), again.stderr)
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("ck/run/latest.safetensors")), before, "nothing overwritten")
 
         let replaced = try train("run", ["--max-steps", "1", "--overwrite"])
@@ -61,8 +65,9 @@ final class TrainRunFolderTests: XCTestCase {
         let more = try train("copy", ["--resume", "--max-steps", "3"])
         XCTAssertEqual(more.code, 0, more.stderr)
         XCTAssertEqual(try latest("copy").state.step, 3)
-        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("ck/orig/latest.safetensors")), original,
-                       "resuming the copy wrote into the original folder")
+        XCTAssertEqual(
+            try Data(contentsOf: dir.appendingPathComponent("ck/orig/latest.safetensors")), original,
+            "resuming the copy wrote into the original folder")
         XCTAssertEqual(try latest("copy").options.name, "copy")
 
         // Row 9: a changed training option is refused, naming it and the saved value.

@@ -26,15 +26,20 @@ final class TransformCommandTests: XCTestCase {
     }
 
     func testMatchesReferencePipelineAndFlips() throws {
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: TransformCommandTests.root
-            .appendingPathComponent("Fixtures/ops/manifest.json"))) as? [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: TransformCommandTests.root
+                        .appendingPathComponent("Fixtures/ops/manifest.json"))) as? [String: Any]
         let cases = try XCTUnwrap(manifest?["pipeline"] as? [[String: Any]])
         let ref = try XCTUnwrap(cases.first { $0["file"] as? String == "examples/real.png" && $0["pipeline"] as? String == "val_300_bicubic" })
         let input = TransformCommandTests.root.appendingPathComponent("../shared/data/examples/real.png").path
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cnnspot-transform-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let common = [input, "-o", out.path, "--resize", "300", "--interp", "bicubic", "--blur", "1.5",
-                      "--jpeg", "65", "--jpeg-method", "pil", "--crop", "224"]
+        let common = [
+            input, "-o", out.path, "--resize", "300", "--interp", "bicubic", "--blur", "1.5",
+            "--jpeg", "65", "--jpeg-method", "pil", "--crop", "224"
+        ]
         let r = try run(["transform"] + common)
         XCTAssertEqual(r.code, 0, r.stderr)
         let img = try ImageDecoder.decode(path: out.appendingPathComponent("real.png").path).image

@@ -7,8 +7,9 @@ final class ConversionTests: XCTestCase {
     func testConvertWritesTheStateDictWithMetadata() throws {
         let out = NSTemporaryDirectory() + "cnnspot-convert-\(getpid()).safetensors"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let summary = try CheckpointConversion.convert(input: Fixtures.path("dataparallel_legacy.pth"), output: out,
-                                                       stripModulePrefix: true)
+        let summary = try CheckpointConversion.convert(
+            input: Fixtures.path("dataparallel_legacy.pth"), output: out,
+            stripModulePrefix: true)
         XCTAssertEqual(summary.sourceFormat, .torchLegacy)
         XCTAssertEqual(summary.stateDictLocation, "state_dict")
         let back = try Checkpoint.load(path: out)
@@ -32,7 +33,7 @@ final class ConversionTests: XCTestCase {
     func testArchitectureFromKeys() {
         func keys(_ blocks: [Int], bottleneck: Bool) -> [String] {
             blocks.enumerated().flatMap { layer, n in
-                (0 ..< n).flatMap { b in (bottleneck ? [1, 2, 3] : [1, 2]).map { "layer\(layer + 1).\(b).conv\($0).weight" } }
+                (0..<n).flatMap { b in (bottleneck ? [1, 2, 3] : [1, 2]).map { "layer\(layer + 1).\(b).conv\($0).weight" } }
             }
         }
         XCTAssertEqual(CNNSpotMetadata.architecture(of: keys([3, 4, 6, 3], bottleneck: true)), "resnet50")

@@ -24,8 +24,10 @@ enum Fixtures {
 }
 
 /// Asserts key, dtype, shape (first), then every value exactly; reports the worst error.
-func assertTensorsMatch(_ actual: [NamedTensor], _ expected: [[String: Any]], file: String,
-                        sourceFile: StaticString = #filePath, line: UInt = #line) throws {
+func assertTensorsMatch(
+    _ actual: [NamedTensor], _ expected: [[String: Any]], file: String,
+    sourceFile: StaticString = #filePath, line: UInt = #line
+) throws {
     XCTAssertEqual(actual.map(\.key), expected.map { $0["key"] as? String ?? "?" }, "\(file): keys", file: sourceFile, line: line)
     guard actual.count == expected.count else { return }
     var worst: Double = 0

@@ -59,11 +59,11 @@ final class MaliciousCorpusTests: XCTestCase {
     private func peakResidentBytes() -> Int {
         var usage = rusage()
         #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Int(usage.ru_maxrss) * 1024 // kilobytes on Linux
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
         #else
-        getrusage(RUSAGE_SELF, &usage)
-        return Int(usage.ru_maxrss) // bytes on macOS
+            getrusage(RUSAGE_SELF, &usage)
+            return Int(usage.ru_maxrss)  // bytes on macOS
         #endif
     }
 }

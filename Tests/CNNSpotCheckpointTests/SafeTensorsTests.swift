@@ -12,8 +12,9 @@ final class SafeTensorsTests: XCTestCase {
         // The reference writer orders data by dtype alignment, then name; compare by key.
         let want = try Fixtures.expectedTensors("reference.safetensors")
         let byKey = Dictionary(uniqueKeysWithValues: ckpt.allTensors.map { ($0.key, $0) })
-        try assertTensorsMatch(want.map { byKey[$0["key"] as! String] ?? ("missing", ckpt.allTensors[0].tensor) }, want,
-                               file: "reference.safetensors")
+        try assertTensorsMatch(
+            want.map { byKey[$0["key"] as! String] ?? ("missing", ckpt.allTensors[0].tensor) }, want,
+            file: "reference.safetensors")
     }
 
     /// Writing then reading gives the same tensors; the header is padded to 8 and every tensor

@@ -14,8 +14,10 @@ final class TensorViewValidationTests: XCTestCase {
     func testRepeatingViewsAreRefusedAtLoad() throws {
         // On 3274969 the first two loaded (the storage fits) and materialising trapped or took
         // 4-8 GB; the refusal must come from Checkpoint.load itself, before any value is read.
-        for (name, stride) in [("stride0_expand.pth", true), ("stride0_square.pth", true),
-                               ("overlap_view.pth", false)] {
+        for (name, stride) in [
+            ("stride0_expand.pth", true), ("stride0_square.pth", true),
+            ("overlap_view.pth", false)
+        ] {
             let started = Date()
             let e = try XCTUnwrap(loadError(name), "\(name) was accepted")
             print("\(name): \(e)")

@@ -75,8 +75,11 @@ final class AugmentationTests: XCTestCase {
             // 300x260 -> shorter side 256 -> 295x256.
             let top = ref.integer(in: 0...(256 - 224)), left = ref.integer(in: 0...(295 - 224))
             let flip = ref.uniform() < 0.5
-            XCTAssertEqual(d, AugmentationDraws(interpolation: interp, blurSigma: sigma, jpegQuality: quality,
-                                                jpegMethod: method, cropTop: top, cropLeft: left, flip: flip))
+            XCTAssertEqual(
+                d,
+                AugmentationDraws(
+                    interpolation: interp, blurSigma: sigma, jpegQuality: quality,
+                    jpegMethod: method, cropTop: top, cropLeft: left, flip: flip))
         }
     }
 

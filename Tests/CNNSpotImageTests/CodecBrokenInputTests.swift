@@ -56,7 +56,7 @@ final class CodecBrokenInputTests: XCTestCase {
             (Array("%!PS-Adobe".utf8), "EPS"), ([0xC5, 0xD0, 0xD3, 0xC6], "EPS"), (Array("qoif".utf8), "QOI"),
             (Array("P6\n12 12\n255\n".utf8), "PPM"), (Array("P5 1 1 255 ".utf8), "PGM"), (Array("Pf\n".utf8), "PFM"),
             ([0x01, 0xDA, 0x01, 0x01], "SGI"), ([0x00, 0x00, 0x01, 0x00, 0x01, 0x00], "ICO"),
-            ([0x0A, 0x05, 0x01, 0x08], "PCX"), (Array("icns".utf8), "ICNS"), (Array("SIMPLE  =                    T".utf8), "FITS"),
+            ([0x0A, 0x05, 0x01, 0x08], "PCX"), (Array("icns".utf8), "ICNS"), (Array("SIMPLE  =                    T".utf8), "FITS")
         ]
         for (head, name) in cases {
             let bytes = head + [UInt8](repeating: 0, count: 64)
@@ -74,12 +74,16 @@ final class CodecBrokenInputTests: XCTestCase {
     /// Truncating a valid file at every 97th byte never crashes and always errors the way
     /// Pillow does for cut files (truncated, or not recognised when the signature is cut).
     func testEveryTruncationPointErrors() throws {
-        for name in ["png_rgb16.png", "png_rgb8_interlaced.png", "jpeg_progressive.jpg", "photo_422_q95.jpg",
-                     "webp_lossless_alpha.webp", "photo_lossy.webp"] {
+        for name in [
+            "png_rgb16.png", "png_rgb8_interlaced.png", "jpeg_progressive.jpg", "photo_422_q95.jpg",
+            "webp_lossless_alpha.webp", "photo_lossy.webp"
+        ] {
             let full = try CodecFixtures.bytes(name)
             for cut in stride(from: 0, to: full.count - 12, by: 97) {
-                XCTAssertThrowsError(try ImageDecoder.decode(data: Array(full[0..<cut]), name: "\(name)@\(cut)"),
-                                     "\(name) cut at \(cut) of \(full.count)") { error in
+                XCTAssertThrowsError(
+                    try ImageDecoder.decode(data: Array(full[0..<cut]), name: "\(name)@\(cut)"),
+                    "\(name) cut at \(cut) of \(full.count)"
+                ) { error in
                     XCTAssertTrue(error is ImageError, "\(error)")
                 }
             }
@@ -87,7 +91,7 @@ final class CodecBrokenInputTests: XCTestCase {
     }
 
     func testPixelLimitIsConfigurableAndCheckedFromHeader() throws {
-        let path = CodecFixtures.path("png_rgb8.png") // 37x23 = 851 pixels
+        let path = CodecFixtures.path("png_rgb8.png")  // 37x23 = 851 pixels
         var limits = ImageLimits(maxPixels: 850)
         XCTAssertThrowsError(try ImageDecoder.decode(path: path, options: DecodeOptions(limits: limits))) { error in
             XCTAssertEqual((error as? ImageError)?.reason, .tooManyPixels(width: 37, height: 23, limit: 850))
@@ -96,8 +100,10 @@ final class CodecBrokenInputTests: XCTestCase {
         XCTAssertNoThrow(try ImageDecoder.decode(path: path, options: DecodeOptions(limits: limits)))
         XCTAssertEqual(ImageLimits.default.maxPixels, 89_478_485)
         for file in ["jpeg_baseline420.jpg", "webp_lossy.webp"] {
-            XCTAssertThrowsError(try ImageDecoder.decode(path: CodecFixtures.path(file),
-                                                         options: DecodeOptions(limits: ImageLimits(maxPixels: 850))), file)
+            XCTAssertThrowsError(
+                try ImageDecoder.decode(
+                    path: CodecFixtures.path(file),
+                    options: DecodeOptions(limits: ImageLimits(maxPixels: 850))), file)
         }
     }
 

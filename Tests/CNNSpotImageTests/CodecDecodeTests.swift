@@ -22,8 +22,9 @@ final class CodecDecodeTests: XCTestCase {
             XCTAssertEqual(decoded.sourceMode, c.mode, "\(c.file): Pillow mode")
             XCTAssertEqual(decoded.exifOrientation, c.exif_orientation, "\(c.file): EXIF orientation")
             if let expected = c.expected {
-                CodecFixtures.assertPixels(decoded.image, width: c.width, height: c.height,
-                                           expected: try CodecFixtures.bytes(expected), "\(c.file) (\(c.note))")
+                CodecFixtures.assertPixels(
+                    decoded.image, width: c.width, height: c.height,
+                    expected: try CodecFixtures.bytes(expected), "\(c.file) (\(c.note))")
             } else {
                 XCTAssertEqual(decoded.image.width, c.width, c.file)
                 XCTAssertEqual(decoded.image.height, c.height, c.file)

@@ -20,8 +20,10 @@ final class CodecFuzzTests: XCTestCase {
 
     func testMutatedFilesNeverCrash() throws {
         var rng = SplitMix(state: 2020)
-        let files = ["png_rgb8_interlaced.png", "png_pal4_trns.png", "png_grey16.png", "jpeg_progressive.jpg",
-                     "jpeg_ycck.jpg", "jpeg_422.jpg", "webp_lossy_alpha.webp", "webp_lossless.webp", "orient6.jpg"]
+        let files = [
+            "png_rgb8_interlaced.png", "png_pal4_trns.png", "png_grey16.png", "jpeg_progressive.jpg",
+            "jpeg_ycck.jpg", "jpeg_422.jpg", "webp_lossy_alpha.webp", "webp_lossless.webp", "orient6.jpg"
+        ]
         var decoded = 0, refused = 0
         let start = Date()
         for name in files {
@@ -39,12 +41,14 @@ final class CodecFuzzTests: XCTestCase {
                 case 2:
                     d = Array(d.prefix(Int.random(in: 0..<d.count, using: &rng)))
                 default:
-                    d.insert(contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) },
-                             at: Int.random(in: 0...d.count, using: &rng))
+                    d.insert(
+                        contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) },
+                        at: Int.random(in: 0...d.count, using: &rng))
                 }
                 do {
-                    let out = try ImageDecoder.decode(data: d, name: "\(name)#\(trial)",
-                                                      options: DecodeOptions(limits: ImageLimits(maxPixels: 1 << 20), applyEXIFOrientation: true))
+                    let out = try ImageDecoder.decode(
+                        data: d, name: "\(name)#\(trial)",
+                        options: DecodeOptions(limits: ImageLimits(maxPixels: 1 << 20), applyEXIFOrientation: true))
                     XCTAssertEqual(out.image.pixels.count, out.image.width * out.image.height * 3)
                     decoded += 1
                 } catch is ImageError {
@@ -75,7 +79,9 @@ final class CodecFuzzTests: XCTestCase {
                 let out = try ImageDecoder.decode(data: d, name: label)
                 if m.pillow == "ok" {
                     bothOK += 1
-                    if CodecSHA256.hex(out.image.pixels) == m.sha256 { samePixels += 1 } else {
+                    if CodecSHA256.hex(out.image.pixels) == m.sha256 {
+                        samePixels += 1
+                    } else {
                         XCTFail("\(label): both decode, pixels differ from Pillow's")
                     }
                 } else {
@@ -85,8 +91,9 @@ final class CodecFuzzTests: XCTestCase {
                 if m.pillow == "error" { bothError += 1 } else { weRefuse.append("\(label) [we: \(e.reason) \(e.detail)]") }
             }
         }
-        print("codec mutants vs Pillow: \(bothOK) both decode (\(samePixels) pixel-identical), \(bothError) both refuse, " +
-              "\(weAccept.count) only we decode, \(weRefuse.count) only Pillow decodes")
+        print(
+            "codec mutants vs Pillow: \(bothOK) both decode (\(samePixels) pixel-identical), \(bothError) both refuse, "
+                + "\(weAccept.count) only we decode, \(weRefuse.count) only Pillow decodes")
         for s in weAccept { print("  only we decode: \(s)") }
         for s in weRefuse { print("  only Pillow decodes: \(s)") }
         XCTAssertEqual(samePixels, bothOK, "where both decode, pixels must be identical")

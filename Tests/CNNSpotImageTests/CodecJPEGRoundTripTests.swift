@@ -42,7 +42,9 @@ final class CodecJPEGRoundTripTests: XCTestCase {
             }
             let label = "\(rt.source) q=\(rt.quality) \(rt.method)"
             let encoded = try ImageEncoder.jpeg(image, quality: rt.quality)
-            if CodecSHA256.hex(encoded) == rt.encoded_sha256 { sameBytes += 1 } else {
+            if CodecSHA256.hex(encoded) == rt.encoded_sha256 {
+                sameBytes += 1
+            } else {
                 XCTFail("\(label): encoded bytes differ (\(encoded.count) vs \(rt.encoded_bytes) bytes)")
             }
             let out = try jpegRoundTrip(image, quality: rt.quality, method: method)
@@ -54,7 +56,9 @@ final class CodecJPEGRoundTripTests: XCTestCase {
                 worst = max(worst, d.worst); differing += d.count; total += exp.count
                 CodecFixtures.assertPixels(out, width: image.width, height: image.height, expected: exp, label)
             }
-            if CodecSHA256.hex(out.pixels) == rt.decoded_sha256 { samePixels += 1 } else {
+            if CodecSHA256.hex(out.pixels) == rt.decoded_sha256 {
+                samePixels += 1
+            } else {
                 XCTFail("\(label): decoded pixels differ from the reference's")
             }
         }
@@ -63,9 +67,10 @@ final class CodecJPEGRoundTripTests: XCTestCase {
             for _ in 0..<20 { _ = try jpegRoundTrip(photo, quality: 75, method: .pil) }
             print("jpeg round trip: \(String(format: "%.2f", Date().timeIntervalSince(start) * 50)) ms per 256x256 image")
         }
-        print("jpeg round trip: \(sameBytes)/\(manifest.round_trips.count) encodings byte-identical, " +
-              "\(samePixels)/\(manifest.round_trips.count) decodes pixel-identical; full arrays: worst |diff| \(worst), " +
-              "\(differing) of \(total) samples differ")
+        print(
+            "jpeg round trip: \(sameBytes)/\(manifest.round_trips.count) encodings byte-identical, "
+                + "\(samePixels)/\(manifest.round_trips.count) decodes pixel-identical; full arrays: worst |diff| \(worst), "
+                + "\(differing) of \(total) samples differ")
     }
 
     /// The round trip is deterministic and really re-compresses (a noisy image changes).

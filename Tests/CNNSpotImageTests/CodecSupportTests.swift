@@ -48,8 +48,10 @@ enum CodecFixtures {
 
     /// Asserts equal size, then equal pixels; on mismatch reports the worst absolute
     /// difference, where it is, and how many samples differ.
-    static func assertPixels(_ actual: RGBImage, width: Int, height: Int, expected: [UInt8], _ label: String,
-                             file: StaticString = #filePath, line: UInt = #line) {
+    static func assertPixels(
+        _ actual: RGBImage, width: Int, height: Int, expected: [UInt8], _ label: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         guard actual.width == width, actual.height == height else {
             XCTFail("\(label): size \(actual.width)x\(actual.height), expected \(width)x\(height)", file: file, line: line)
             return
@@ -59,9 +61,10 @@ enum CodecFixtures {
         let d = difference(actual.pixels, expected)
         if d.count > 0 {
             let i = d.worstIndex
-            XCTFail("\(label): \(d.count) of \(expected.count) samples differ, worst |diff| \(d.worst) at " +
-                    "x=\(i / 3 % width) y=\(i / 3 / width) c=\(i % 3) (got \(actual.pixels[i]), Pillow \(expected[i]))",
-                    file: file, line: line)
+            XCTFail(
+                "\(label): \(d.count) of \(expected.count) samples differ, worst |diff| \(d.worst) at "
+                    + "x=\(i / 3 % width) y=\(i / 3 / width) c=\(i % 3) (got \(actual.pixels[i]), Pillow \(expected[i]))",
+                file: file, line: line)
         }
     }
 

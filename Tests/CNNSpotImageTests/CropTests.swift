@@ -49,8 +49,12 @@ final class CropTests: XCTestCase {
         let img = try OpsFixtures.image("in_edge_17x9.npy")
         let f = horizontalFlip(img)
         XCTAssertEqual(horizontalFlip(f), img)
-        for y in 0..<img.height { for x in 0..<img.width { for c in 0..<3 {
-            XCTAssertEqual(f[x, y, c], img[img.width - 1 - x, y, c])
-        } } }
+        for y in 0..<img.height {
+            for x in 0..<img.width {
+                for c in 0..<3 {
+                    XCTAssertEqual(f[x, y, c], img[img.width - 1 - x, y, c])
+                }
+            }
+        }
     }
 }

@@ -45,11 +45,13 @@ final class Median3x3NetworkTests: XCTestCase {
             func reference<T: Comparable>(_ x: [T]) -> [T] {
                 func refl(_ i: Int, _ n: Int) -> Int { n == 1 ? 0 : (i < 0 ? -i - 1 : (i >= n ? 2 * n - 1 - i : i)) }
                 var out = x
-                for i in 0..<h { for j in 0..<w {
-                    var win: [T] = []
-                    for di in -1...1 { for dj in -1...1 { win.append(x[refl(i + di, h) * w + refl(j + dj, w)]) } }
-                    out[i * w + j] = win.sorted()[4]
-                } }
+                for i in 0..<h {
+                    for j in 0..<w {
+                        var win: [T] = []
+                        for di in -1...1 { for dj in -1...1 { win.append(x[refl(i + di, h) * w + refl(j + dj, w)]) } }
+                        out[i * w + j] = win.sorted()[4]
+                    }
+                }
                 return out
             }
             XCTAssertEqual(try medianFilter(bytes, height: h, width: w, size: 3), reference(bytes), "\(h)x\(w)")

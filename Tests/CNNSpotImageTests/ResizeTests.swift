@@ -17,8 +17,9 @@ final class ResizeTests: XCTestCase {
             if let n = c["shorter"] as? Int {
                 out = try resizeShorterSide(input, to: n, interpolation: interp)
             } else {
-                out = try resize(input, width: try XCTUnwrap(c["width"] as? Int),
-                                 height: try XCTUnwrap(c["height"] as? Int), interpolation: interp)
+                out = try resize(
+                    input, width: try XCTUnwrap(c["width"] as? Int),
+                    height: try XCTUnwrap(c["height"] as? Int), interpolation: interp)
             }
             let label = "\(c["input"]!) \(interpName) -> \(c["shorter"] ?? "\(c["width"]!)x\(c["height"]!)")"
             XCTAssertEqual(out.height, c["out_h"] as? Int, label)

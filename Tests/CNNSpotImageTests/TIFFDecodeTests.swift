@@ -115,8 +115,10 @@ final class TIFFDecodeTests: XCTestCase {
         XCTAssertThrowsError(try ImageDecoder.decode(path: Self.dir.appendingPathComponent("rgb_lzw.tif").path, options: small)) { e in
             guard case .tooManyPixels? = (e as? ImageError)?.reason else { return XCTFail("\(e)") }
         }
-        XCTAssertNoThrow(try ImageDecoder.decode(path: Self.dir.appendingPathComponent("rgb_lzw.tif").path,
-                                                 options: DecodeOptions(limits: ImageLimits(maxPixels: 37 * 23))))
+        XCTAssertNoThrow(
+            try ImageDecoder.decode(
+                path: Self.dir.appendingPathComponent("rgb_lzw.tif").path,
+                options: DecodeOptions(limits: ImageLimits(maxPixels: 37 * 23))))
         // Tiles claimed as 2^20 x 2^20 over a 37x23 image: the 3 TB tile buffer is refused
         // before libtiff is asked to fill it.
         var tiled = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("tiled_rgb_deflate.tif")))
@@ -126,8 +128,11 @@ final class TIFFDecodeTests: XCTestCase {
             XCTAssertTrue("\(e)".hasPrefix("bigtile.tif: ") && "\(e)".contains("tile of"), "\(e)")
         }
         // The file-size limit applies before reading.
-        XCTAssertThrowsError(try ImageDecoder.decode(path: Self.dir.appendingPathComponent("rgb_lzw.tif").path,
-                                                     options: DecodeOptions(limits: ImageLimits(maxFileBytes: 100)))) { e in
+        XCTAssertThrowsError(
+            try ImageDecoder.decode(
+                path: Self.dir.appendingPathComponent("rgb_lzw.tif").path,
+                options: DecodeOptions(limits: ImageLimits(maxFileBytes: 100)))
+        ) { e in
             guard case .fileTooLarge? = (e as? ImageError)?.reason else { return XCTFail("\(e)") }
         }
     }

@@ -20,8 +20,9 @@ enum InferenceFixtures {
     static let directory = root.appendingPathComponent("Fixtures/nn-infer")
 
     static func manifest() throws -> [String: InferenceFixtureCase] {
-        try JSONDecoder().decode([String: InferenceFixtureCase].self,
-                                 from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
+        try JSONDecoder().decode(
+            [String: InferenceFixtureCase].self,
+            from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
     }
 
     /// The case's input as a HostTensor (float32 little-endian file, NCHW row-major).
@@ -53,8 +54,10 @@ enum InferenceFixtures {
     /// Worst `|got - want| / max(|want|, floor)` over all values (`CNNSpotTestSupport.assertClose`
     /// with that floor, on the float64 reference).
     @discardableResult
-    static func assertClose(_ got: [Float], _ want: [Double], relative tolerance: Double, floor: Double = 1e-2,
-                            _ label: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
+    static func assertClose(
+        _ got: [Float], _ want: [Double], relative tolerance: Double, floor: Double = 1e-2,
+        _ label: String, file: StaticString = #filePath, line: UInt = #line
+    ) -> Double {
         CNNSpotTestSupport.assertClose(got.map(Double.init), want, rtol: tolerance, floor: floor, label, file: file, line: line)
     }
 }
@@ -82,19 +85,19 @@ final class InferenceAccuracyTests: XCTestCase {
 
     /// Each image alone (N=1) gives the logit it gets inside the N=3 batch, and the reference.
     func testSingleImagesMatchBatch() throws {
-      for algorithm in InferenceConvolutionAlgorithm.allCases {
-        let c = try XCTUnwrap(try InferenceFixtures.manifest()["r50_batch3_224"])
-        let net = try InferenceFixtures.network(c.architecture, algorithm)
-        let x = try InferenceFixtures.input(c)
-        let batch = try net.logits(x)
-        let per = 3 * 224 * 224
-        var singles: [Float] = []
-        for i in 0..<3 {
-            let one = HostTensor(shape: [1, 3, 224, 224], data: Array(x.data[i * per..<(i + 1) * per]))
-            singles += try net.logits(one)
+        for algorithm in InferenceConvolutionAlgorithm.allCases {
+            let c = try XCTUnwrap(try InferenceFixtures.manifest()["r50_batch3_224"])
+            let net = try InferenceFixtures.network(c.architecture, algorithm)
+            let x = try InferenceFixtures.input(c)
+            let batch = try net.logits(x)
+            let per = 3 * 224 * 224
+            var singles: [Float] = []
+            for i in 0..<3 {
+                let one = HostTensor(shape: [1, 3, 224, 224], data: Array(x.data[i * per..<(i + 1) * per]))
+                singles += try net.logits(one)
+            }
+            InferenceFixtures.assertClose(singles, batch.map(Double.init), relative: 1e-5, "N=1 vs N=3 [\(algorithm)]")
+            InferenceFixtures.assertClose(singles, c.logits_float64, relative: 1e-4, "N=1 vs torch float64 [\(algorithm)]")
         }
-        InferenceFixtures.assertClose(singles, batch.map(Double.init), relative: 1e-5, "N=1 vs N=3 [\(algorithm)]")
-        InferenceFixtures.assertClose(singles, c.logits_float64, relative: 1e-4, "N=1 vs torch float64 [\(algorithm)]")
-      }
     }
 }

@@ -16,8 +16,10 @@ final class InferenceBehaviourTests: XCTestCase {
         HostTensor(shape: [n, 3, h, w], data: (0..<(n * 3 * h * w)).map { Float(sin(0.37 * Double($0))) })
     }
 
-    private func assertError(_ expected: InferenceError, file: StaticString = #filePath, line: UInt = #line,
-                             _ body: () throws -> Void) {
+    private func assertError(
+        _ expected: InferenceError, file: StaticString = #filePath, line: UInt = #line,
+        _ body: () throws -> Void
+    ) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             XCTAssertEqual(error as? InferenceError, expected, "\(error)", file: file, line: line)
         }
@@ -138,7 +140,9 @@ final class InferenceBehaviourTests: XCTestCase {
     /// One network shared by several threads: calls are serialised and each gets its own answer.
     func testSharedNetworkFromSeveralThreads() throws {
         let net = try resnet18()
-        let inputs = (0..<4).map { i in HostTensor(shape: [1, 3, 32 + 4 * (i % 2), 40], data: (0..<(3 * (32 + 4 * (i % 2)) * 40)).map { Float(sin(0.1 * Double($0 + 97 * i))) }) }
+        let inputs = (0..<4).map { i in
+            HostTensor(shape: [1, 3, 32 + 4 * (i % 2), 40], data: (0..<(3 * (32 + 4 * (i % 2)) * 40)).map { Float(sin(0.1 * Double($0 + 97 * i))) })
+        }
         let serial = try inputs.map { try net.logits($0) }
         net.clearPlanCache()
         let results = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: inputs.count)

@@ -29,8 +29,9 @@ final class LayerConvTests: XCTestCase {
             _ = try conv.backward(dy)
         }
         let once = try TrainFixture.load(name, "dw")
-        assertTrainClose(conv.weight.grad.host, HostTensor(shape: once.shape, data: once.data.map { 2 * $0 }), atol: 2e-4, rtol: 1e-4,
-                    "conv dw after two backward calls = 2x")
+        assertTrainClose(
+            conv.weight.grad.host, HostTensor(shape: once.shape, data: once.data.map { 2 * $0 }), atol: 2e-4, rtol: 1e-4,
+            "conv dw after two backward calls = 2x")
         conv.weight.zeroGrad()
         XCTAssertEqual(conv.weight.grad.host.data.map { abs($0) }.max(), 0)
     }

@@ -8,33 +8,38 @@ final class LayerGroupNormTests: XCTestCase {
     static func naiveForward(_ x: [Double], _ s: [Int], groups: Int, _ gamma: [Double], _ beta: [Double], eps: Double = 1e-5) -> [Double] {
         var y = x
         let (c, hw) = (s[1], s[2] * s[3]), cpg = c / groups, m = Double(cpg * hw)
-        for n in 0..<s[0] { for g in 0..<groups {
-            let idx = (0..<(cpg * hw)).map { (n * c + g * cpg) * hw + $0 }
-            let mean = idx.reduce(0.0) { $0 + x[$1] } / m
-            let v = idx.reduce(0.0) { $0 + (x[$1] - mean) * (x[$1] - mean) } / m
-            for i in idx { let ch = (i / hw) % c; y[i] = (x[i] - mean) / (v + eps).squareRoot() * gamma[ch] + beta[ch] }
-        } }
+        for n in 0..<s[0] {
+            for g in 0..<groups {
+                let idx = (0..<(cpg * hw)).map { (n * c + g * cpg) * hw + $0 }
+                let mean = idx.reduce(0.0) { $0 + x[$1] } / m
+                let v = idx.reduce(0.0) { $0 + (x[$1] - mean) * (x[$1] - mean) } / m
+                for i in idx { let ch = (i / hw) % c; y[i] = (x[i] - mean) / (v + eps).squareRoot() * gamma[ch] + beta[ch] }
+            }
+        }
         return y
     }
 
     /// Its gradient by hand: dx = invstd * (gamma dy - mean(gamma dy) - xhat * mean(gamma dy xhat)).
     static func naiveBackward(_ x: [Double], _ s: [Int], groups: Int, _ gamma: [Double], _ dy: [Double], eps: Double = 1e-5)
-        -> (dx: [Double], dgamma: [Double], dbeta: [Double]) {
+        -> (dx: [Double], dgamma: [Double], dbeta: [Double])
+    {
         var dx = x, dg = [Double](repeating: 0, count: s[1]), db = dg
         let (c, hw) = (s[1], s[2] * s[3]), cpg = c / groups, m = Double(cpg * hw)
-        for n in 0..<s[0] { for g in 0..<groups {
-            let idx = (0..<(cpg * hw)).map { (n * c + g * cpg) * hw + $0 }
-            let mean = idx.reduce(0.0) { $0 + x[$1] } / m
-            let inv = 1 / (idx.reduce(0.0) { $0 + (x[$1] - mean) * (x[$1] - mean) } / m + eps).squareRoot()
-            let ch = { (i: Int) in (i / hw) % c }
-            let md = idx.reduce(0.0) { $0 + gamma[ch($1)] * dy[$1] } / m
-            let mdx = idx.reduce(0.0) { $0 + gamma[ch($1)] * dy[$1] * (x[$1] - mean) * inv } / m
-            for i in idx {
-                let xhat = (x[i] - mean) * inv
-                dx[i] = inv * (gamma[ch(i)] * dy[i] - md - xhat * mdx)
-                dg[ch(i)] += dy[i] * xhat; db[ch(i)] += dy[i]
+        for n in 0..<s[0] {
+            for g in 0..<groups {
+                let idx = (0..<(cpg * hw)).map { (n * c + g * cpg) * hw + $0 }
+                let mean = idx.reduce(0.0) { $0 + x[$1] } / m
+                let inv = 1 / (idx.reduce(0.0) { $0 + (x[$1] - mean) * (x[$1] - mean) } / m + eps).squareRoot()
+                let ch = { (i: Int) in (i / hw) % c }
+                let md = idx.reduce(0.0) { $0 + gamma[ch($1)] * dy[$1] } / m
+                let mdx = idx.reduce(0.0) { $0 + gamma[ch($1)] * dy[$1] * (x[$1] - mean) * inv } / m
+                for i in idx {
+                    let xhat = (x[i] - mean) * inv
+                    dx[i] = inv * (gamma[ch(i)] * dy[i] - md - xhat * mdx)
+                    dg[ch(i)] += dy[i] * xhat; db[ch(i)] += dy[i]
+                }
             }
-        } }
+        }
         return (dx, dg, db)
     }
 
@@ -50,16 +55,20 @@ final class LayerGroupNormTests: XCTestCase {
                 return (zip(f(p), dy).reduce(0.0) { $0 + $1.0 * $1.1 } - zip(f(q), dy).reduce(0.0) { $0 + $1.0 * $1.1 }) / 2e-5
             }
         }
-        let worst = [zip(dx, fd(x) { Self.naiveForward($0, s, groups: groups, gamma, beta) }).map { abs($0 - $1) }.max()!,
-                     zip(dg, fd(gamma) { Self.naiveForward(x, s, groups: groups, $0, beta) }).map { abs($0 - $1) }.max()!,
-                     zip(db, fd(beta) { Self.naiveForward(x, s, groups: groups, gamma, $0) }).map { abs($0 - $1) }.max()!]
+        let worst = [
+            zip(dx, fd(x) { Self.naiveForward($0, s, groups: groups, gamma, beta) }).map { abs($0 - $1) }.max()!,
+            zip(dg, fd(gamma) { Self.naiveForward(x, s, groups: groups, $0, beta) }).map { abs($0 - $1) }.max()!,
+            zip(db, fd(beta) { Self.naiveForward(x, s, groups: groups, gamma, $0) }).map { abs($0 - $1) }.max()!
+        ]
         print("[nn-layers] naive group-norm backward vs central differences (dx, dgamma, dbeta): \(worst) (tol 1e-7)")
         // Smooth, h = 1e-5: truncation ~h^2 relative to O(1) gradients.
         XCTAssertLessThan(worst.max()!, 1e-7)
     }
 
-    private func check(_ name: String, forward: (Tensor, ForwardMode) throws -> Tensor, backward: (Tensor) throws -> Tensor,
-                       weight: Parameter?, bias: Parameter?, blocked: Bool) throws {
+    private func check(
+        _ name: String, forward: (Tensor, ForwardMode) throws -> Tensor, backward: (Tensor) throws -> Tensor,
+        weight: Parameter?, bias: Parameter?, blocked: Bool
+    ) throws {
         if let w = weight, let b = bias {
             try w.value.copy(from: LayerFixture.load(name, "weight")); try b.value.copy(from: LayerFixture.load(name, "bias"))
         }
@@ -99,8 +108,9 @@ final class LayerGroupNormTests: XCTestCase {
             if let w = again.weight, let b = again.bias {
                 try w.value.copy(from: LayerFixture.load(name, "weight")); try b.value.copy(from: LayerFixture.load(name, "bias"))
             }
-            assertTrainClose(try again.forward(try LayerFixture.tensor(name, "x"), mode: .eval).host, try LayerFixture.load(name, "y"),
-                             atol: 2e-6, rtol: 2e-6, "\(name) eval forward")
+            assertTrainClose(
+                try again.forward(try LayerFixture.tensor(name, "x"), mode: .eval).host, try LayerFixture.load(name, "y"),
+                atol: 2e-6, rtol: 2e-6, "\(name) eval forward")
         }
     }
 
@@ -113,8 +123,9 @@ final class LayerGroupNormTests: XCTestCase {
             let gn = try GroupNorm(groups: groups, channels: s[1])
             try gn.weight!.value.copy(from: hostTensor([s[1]], gamma)); try gn.bias!.value.copy(from: hostTensor([s[1]], beta))
             let tag = "group norm \(groups) groups \(s)"
-            assertTrainClose(try gn.forward(try Tensor(hostTensor(s, x)), mode: .train).host,
-                             hostTensor(s, Self.naiveForward(x, s, groups: groups, gamma, beta)), atol: 2e-6, rtol: 1e-6, "\(tag) forward vs naive")
+            assertTrainClose(
+                try gn.forward(try Tensor(hostTensor(s, x)), mode: .train).host,
+                hostTensor(s, Self.naiveForward(x, s, groups: groups, gamma, beta)), atol: 2e-6, rtol: 1e-6, "\(tag) forward vs naive")
             let (dx, dg, db) = Self.naiveBackward(x, s, groups: groups, gamma, dy)
             assertTrainClose(try gn.backward(try Tensor(hostTensor(s, dy))).host, hostTensor(s, dx), atol: 5e-6, rtol: 1e-5, "\(tag) dx vs naive")
             assertTrainClose(gn.weight!.grad.host, hostTensor([s[1]], dg), atol: 1e-5, rtol: 1e-6, "\(tag) dgamma vs naive")

@@ -74,8 +74,9 @@ final class LayerNormPoolTests: XCTestCase {
     }
 
     func testBCEWithLogits() throws {
-        let (loss, grad) = try BCEWithLogits.forwardBackward(logits: try TrainFixture.load("bce", "logits"),
-                                                             targets: try TrainFixture.load("bce", "targets"))
+        let (loss, grad) = try BCEWithLogits.forwardBackward(
+            logits: try TrainFixture.load("bce", "logits"),
+            targets: try TrainFixture.load("bce", "targets"))
         let expected = try TrainFixture.load("bce", "loss").data[0]
         print("[nn-train] bce loss \(loss) vs torch \(expected), |err| \(abs(loss - expected))")
         XCTAssertTrue(loss.isFinite)

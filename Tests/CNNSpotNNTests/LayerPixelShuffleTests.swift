@@ -24,9 +24,15 @@ final class LayerPixelShuffleTests: XCTestCase {
             let x = rng.normals(shape.reduce(1, *)), c = shape[1] / (r * r), (h, w) = (shape[2], shape[3])
             let out = [shape[0], c, h * r, w * r]
             var y = [Double](repeating: 0, count: x.count)
-            for n in 0..<shape[0] { for ch in 0..<c { for i in 0..<(h * r) { for j in 0..<(w * r) {
-                y[((n * c + ch) * h * r + i) * w * r + j] = x[((n * shape[1] + ch * r * r + (i % r) * r + j % r) * h + i / r) * w + j / r]
-            } } } }
+            for n in 0..<shape[0] {
+                for ch in 0..<c {
+                    for i in 0..<(h * r) {
+                        for j in 0..<(w * r) {
+                            y[((n * c + ch) * h * r + i) * w * r + j] = x[((n * shape[1] + ch * r * r + (i % r) * r + j % r) * h + i / r) * w + j / r]
+                        }
+                    }
+                }
+            }
             let ps = try PixelShuffle(r)
             let yf = try ps.forward(try Tensor(hostTensor(shape, x)), mode: .train)
             XCTAssertEqual(yf.shape, out)

@@ -23,14 +23,20 @@ final class LayerResampleTests: XCTestCase {
         let th = taps(kind, input: s[2], factor: factor), tw = taps(kind, input: s[3], factor: factor)
         let out = [s[0], s[1], th.count, tw.count]
         var y = [Double](repeating: 0, count: out.reduce(1, *)), dx = [Double](repeating: 0, count: x.count)
-        for p in 0..<(s[0] * s[1]) { for i in 0..<th.count { for j in 0..<tw.count {
-            let yi = (p * th.count + i) * tw.count + j
-            for (a, wa) in th[i] { for (b, wb) in tw[j] {
-                let xi = (p * s[2] + a) * s[3] + b
-                y[yi] += wa * wb * x[xi]
-                if let dy { dx[xi] += wa * wb * dy[yi] }
-            } }
-        } } }
+        for p in 0..<(s[0] * s[1]) {
+            for i in 0..<th.count {
+                for j in 0..<tw.count {
+                    let yi = (p * th.count + i) * tw.count + j
+                    for (a, wa) in th[i] {
+                        for (b, wb) in tw[j] {
+                            let xi = (p * s[2] + a) * s[3] + b
+                            y[yi] += wa * wb * x[xi]
+                            if let dy { dx[xi] += wa * wb * dy[yi] }
+                        }
+                    }
+                }
+            }
+        }
         return (y, dx, out)
     }
 
@@ -42,8 +48,10 @@ final class LayerResampleTests: XCTestCase {
         }
     }
 
-    static let cases = [("up_nearest2_odd", "nearest"), ("up_nearest2_c16", "nearest"), ("up_bilinear2_odd", "bilinear"),
-                        ("up_bilinear2_c16", "bilinear"), ("down_nearest_half_odd", "down"), ("down_nearest_half_even", "down")]
+    static let cases = [
+        ("up_nearest2_odd", "nearest"), ("up_nearest2_c16", "nearest"), ("up_bilinear2_odd", "bilinear"),
+        ("up_bilinear2_c16", "bilinear"), ("down_nearest_half_odd", "down"), ("down_nearest_half_even", "down")
+    ]
 
     func testMatchPyTorch() throws {
         for (name, kind) in Self.cases {
@@ -65,14 +73,18 @@ final class LayerResampleTests: XCTestCase {
 
     func testMatchNaive() throws {
         var r = LayerRandom(seed: 21)
-        for (kind, factor, shape) in [("nearest", 3, [2, 3, 4, 5]), ("bilinear", 3, [2, 3, 5, 4]), ("bilinear", 2, [1, 8, 3, 6]),
-                                      ("down", 1, [2, 8, 9, 6]), ("nearest", 2, [1, 8, 1, 2]), ("bilinear", 2, [1, 2, 1, 1])] {
+        for (kind, factor, shape) in [
+            ("nearest", 3, [2, 3, 4, 5]), ("bilinear", 3, [2, 3, 5, 4]), ("bilinear", 2, [1, 8, 3, 6]),
+            ("down", 1, [2, 8, 9, 6]), ("nearest", 2, [1, 8, 1, 2]), ("bilinear", 2, [1, 2, 1, 1])
+        ] {
             let x = r.normals(shape.reduce(1, *))
             let (y0, _, out) = Self.naive(kind, x, nil, shape, factor: factor)
             let dy = r.normals(y0.count)
             let (y, dx, _) = Self.naive(kind, x, dy, shape, factor: factor)
             let fwd: (Tensor, ForwardMode) throws -> Tensor, bwd: (Tensor) throws -> Tensor
-            if kind == "down" { let d = NearestDownsample(); (fwd, bwd) = (d.forward, d.backward) } else {
+            if kind == "down" {
+                let d = NearestDownsample(); (fwd, bwd) = (d.forward, d.backward)
+            } else {
                 let u = try Upsample(factor: factor, mode: kind == "nearest" ? .nearest : .bilinear); (fwd, bwd) = (u.forward, u.backward)
             }
             let input = shape[1] == 8 ? try blockedCopy(hostTensor(shape, x)) : try Tensor(hostTensor(shape, x))

@@ -13,8 +13,10 @@ enum LayerFixture {
 
 /// Runs `run` (which must build its layer afresh: oneDNN picks kernels per thread count when a
 /// primitive is made) with 1 and 2 threads and asserts the outputs are bit-identical.
-func assertThreadInvariant(_ what: String, file: StaticString = #filePath, line: UInt = #line,
-                           _ run: () throws -> HostTensor) throws {
+func assertThreadInvariant(
+    _ what: String, file: StaticString = #filePath, line: UInt = #line,
+    _ run: () throws -> HostTensor
+) throws {
     let one = try ComputeOptions(threads: 1).bind { try run() }
     let two = try ComputeOptions(threads: 2).bind { try run() }
     XCTAssertEqual(one.shape, two.shape, "\(what): shape", file: file, line: line)

@@ -9,13 +9,15 @@ final class TrainLayoutTests: XCTestCase {
         let labels = try TrainFixture.load("resnet50_step", "labels").data
         var results: [(HostTensor, Float, HostTensor, HostTensor)] = []
         let gradKey = "layer1.0.conv2.weight"
-        for blocked in [true, false] { try ComputeOptions(preferBlockedLayouts: blocked).bind {
-            let model = try TrainableResNet(ResNetSpec(.resnet18))
-            try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
-            let eval = try model.forward(x, mode: .eval)
-            let (loss, _) = try model.trainingStep(x, labels: labels)
-            results.append((eval, loss, try XCTUnwrap(model.gradient(gradKey)), try XCTUnwrap(model.stateDict()["layer3.1.bn2.running_var"])))
-        } }
+        for blocked in [true, false] {
+            try ComputeOptions(preferBlockedLayouts: blocked).bind {
+                let model = try TrainableResNet(ResNetSpec(.resnet18))
+                try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
+                let eval = try model.forward(x, mode: .eval)
+                let (loss, _) = try model.trainingStep(x, labels: labels)
+                results.append((eval, loss, try XCTUnwrap(model.gradient(gradKey)), try XCTUnwrap(model.stateDict()["layer3.1.bn2.running_var"])))
+            }
+        }
         assertTrainClose(results[0].0, results[1].0, atol: 1e-5, rtol: 1e-5, "eval logits blocked vs row-major")
         XCTAssertEqual(results[0].1, results[1].1, accuracy: 1e-5)
         // The two paths sum in different orders, and this batch's backward is not well

@@ -14,7 +14,8 @@ final class TrainModelTests: XCTestCase {
         let model = try TrainableResNet(ResNetSpec(.resnet18))
         try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
         let x = try TrainFixture.load("resnet50_step", "x")
-        assertTrainClose(try model.forward(x, mode: .eval), try TrainFixture.load("resnet18_step", "logits_eval"), atol: 1e-4, rtol: 1e-4, "resnet18 eval logits")
+        assertTrainClose(
+            try model.forward(x, mode: .eval), try TrainFixture.load("resnet18_step", "logits_eval"), atol: 1e-4, rtol: 1e-4, "resnet18 eval logits")
         let (loss, _) = try model.trainingStep(x, labels: try TrainFixture.load("resnet50_step", "labels").data)
         let loss64 = try TrainFixture.load("resnet18_step", "loss64").data[0]
         print("[nn-train] resnet18 loss \(loss) vs torch float64 \(loss64)")

@@ -14,16 +14,26 @@ final class TrainNaiveReferenceTests: XCTestCase {
         let oh = (xs.h + 2 * p - k) / s + 1, ow = (xs.w + 2 * p - k) / s + 1
         let ys = Shape4(n: xs.n, c: out, h: oh, w: ow)
         var y = [Double](repeating: 0, count: ys.count)
-        for n in 0..<xs.n { for o in 0..<out { for i in 0..<oh { for j in 0..<ow {
-            var acc = 0.0
-            for c in 0..<xs.c { for u in 0..<k { for v in 0..<k {
-                let r = i * s - p + u, q = j * s - p + v
-                if r >= 0 && r < xs.h && q >= 0 && q < xs.w {
-                    acc += x[((n * xs.c + c) * xs.h + r) * xs.w + q] * w[((o * xs.c + c) * k + u) * k + v]
+        for n in 0..<xs.n {
+            for o in 0..<out {
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        var acc = 0.0
+                        for c in 0..<xs.c {
+                            for u in 0..<k {
+                                for v in 0..<k {
+                                    let r = i * s - p + u, q = j * s - p + v
+                                    if r >= 0 && r < xs.h && q >= 0 && q < xs.w {
+                                        acc += x[((n * xs.c + c) * xs.h + r) * xs.w + q] * w[((o * xs.c + c) * k + u) * k + v]
+                                    }
+                                }
+                            }
+                        }
+                        y[((n * out + o) * oh + i) * ow + j] = acc
+                    }
                 }
-            } } }
-            y[((n * out + o) * oh + i) * ow + j] = acc
-        } } } }
+            }
+        }
         return (y, ys)
     }
 
@@ -31,16 +41,26 @@ final class TrainNaiveReferenceTests: XCTestCase {
     static func convBackward(_ x: [Double], _ xs: Shape4, _ w: [Double], _ dy: [Double], out: Int, k: Int, s: Int, p: Int) -> ([Double], [Double]) {
         let oh = (xs.h + 2 * p - k) / s + 1, ow = (xs.w + 2 * p - k) / s + 1
         var dx = [Double](repeating: 0, count: xs.count), dw = [Double](repeating: 0, count: w.count)
-        for n in 0..<xs.n { for o in 0..<out { for i in 0..<oh { for j in 0..<ow {
-            let g = dy[((n * out + o) * oh + i) * ow + j]
-            for c in 0..<xs.c { for u in 0..<k { for v in 0..<k {
-                let r = i * s - p + u, q = j * s - p + v
-                if r >= 0 && r < xs.h && q >= 0 && q < xs.w {
-                    let xi = ((n * xs.c + c) * xs.h + r) * xs.w + q, wi = ((o * xs.c + c) * k + u) * k + v
-                    dx[xi] += g * w[wi]; dw[wi] += g * x[xi]
+        for n in 0..<xs.n {
+            for o in 0..<out {
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        let g = dy[((n * out + o) * oh + i) * ow + j]
+                        for c in 0..<xs.c {
+                            for u in 0..<k {
+                                for v in 0..<k {
+                                    let r = i * s - p + u, q = j * s - p + v
+                                    if r >= 0 && r < xs.h && q >= 0 && q < xs.w {
+                                        let xi = ((n * xs.c + c) * xs.h + r) * xs.w + q, wi = ((o * xs.c + c) * k + u) * k + v
+                                        dx[xi] += g * w[wi]; dw[wi] += g * x[xi]
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-            } } }
-        } } } }
+            }
+        }
         return (dx, dw)
     }
 
@@ -60,7 +80,9 @@ final class TrainNaiveReferenceTests: XCTestCase {
     }
 
     /// Its gradient, derived by hand: dx = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)).
-    static func bnBackward(_ x: [Double], _ xs: Shape4, _ gamma: [Double], _ dy: [Double], eps: Double = 1e-5) -> (dx: [Double], dgamma: [Double], dbeta: [Double]) {
+    static func bnBackward(_ x: [Double], _ xs: Shape4, _ gamma: [Double], _ dy: [Double], eps: Double = 1e-5) -> (
+        dx: [Double], dgamma: [Double], dbeta: [Double]
+    ) {
         var dx = x, dg = [Double](repeating: 0, count: xs.c), db = dg
         let hw = xs.h * xs.w, m = Double(xs.n * hw)
         for c in 0..<xs.c {
@@ -131,8 +153,10 @@ final class TrainNaiveReferenceTests: XCTestCase {
     }
 
     func testFastConvMatchesNaive() throws {
-        for (xs, out, k, s, p) in [(Shape4(n: 3, c: 5, h: 13, w: 9), 7, 3, 2, 1), (Shape4(n: 2, c: 6, h: 5, w: 5), 4, 1, 1, 0),
-                                   (Shape4(n: 2, c: 3, h: 15, w: 14), 8, 7, 2, 3)] {
+        for (xs, out, k, s, p) in [
+            (Shape4(n: 3, c: 5, h: 13, w: 9), 7, 3, 2, 1), (Shape4(n: 2, c: 6, h: 5, w: 5), 4, 1, 1, 0),
+            (Shape4(n: 2, c: 3, h: 15, w: 14), 8, 7, 2, 3)
+        ] {
             let x = randoms(xs.count), w = randoms(out * xs.c * k * k).map { $0 * 0.3 }
             let xf = x.map { Double(Float($0)) }, wf = w.map { Double(Float($0)) }  // the float32 inputs, exactly
             let (y, ys) = Self.convForward(xf, xs, wf, out: out, k: k, s: s, p: p)
@@ -148,8 +172,9 @@ final class TrainNaiveReferenceTests: XCTestCase {
             assertTrainClose(yf.host, host(y, ys), atol: 1e-4, rtol: 1e-5, "fast conv forward vs naive Double \(tag)")
             let dxf = try conv.backward(try Tensor(host(dy, ys)))
             assertTrainClose(dxf.host, host(dx, xs), atol: 1e-4, rtol: 1e-5, "fast conv dx vs naive Double \(tag)")
-            assertTrainClose(conv.weight.grad.host, HostTensor(shape: [out, xs.c, k, k], data: dw.map { Float($0) }), atol: 2e-4, rtol: 1e-5,
-                        "fast conv dw vs naive Double \(tag)")
+            assertTrainClose(
+                conv.weight.grad.host, HostTensor(shape: [out, xs.c, k, k], data: dw.map { Float($0) }), atol: 2e-4, rtol: 1e-5,
+                "fast conv dw vs naive Double \(tag)")
         }
     }
 

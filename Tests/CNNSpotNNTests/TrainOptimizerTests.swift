@@ -10,8 +10,10 @@ final class TrainOptimizerTests: XCTestCase {
         return [("a.weight", p1), ("b.bias", p2)]
     }
 
-    private func run(_ name: String, _ ps: [(key: String, parameter: Parameter)], steps: ClosedRange<Int>,
-                     setLR: (Double) -> Void, lrChange: Double, step: () throws -> Void) throws {
+    private func run(
+        _ name: String, _ ps: [(key: String, parameter: Parameter)], steps: ClosedRange<Int>,
+        setLR: (Double) -> Void, lrChange: Double, step: () throws -> Void
+    ) throws {
         for s in steps {
             if s == 4 { setLR(lrChange) }
             try ps[0].parameter.grad.copy(from: TrainFixture.load(name, "g1_\(s)"))

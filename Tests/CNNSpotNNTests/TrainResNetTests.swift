@@ -38,8 +38,10 @@ final class TrainResNetTests: XCTestCase {
     /// float64 ones by ~1e-2 relative. The reference is therefore PyTorch float64, and our
     /// relative L2 error must be within 3x PyTorch float32's (plus 1e-5 for well-conditioned
     /// tensors, where both are ~1e-6). A wrong layer or a missing term gives errors of O(1).
-    private func assertAsCloseAsTorch32(_ ours: HostTensor, _ name: String, _ what: String,
-                                        file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertAsCloseAsTorch32(
+        _ ours: HostTensor, _ name: String, _ what: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let ref64 = try TrainFixture.load("resnet50_step", name.replacingOccurrences(of: "@", with: "64"))
         let ref32 = try TrainFixture.load("resnet50_step", name.replacingOccurrences(of: "@", with: "32"))
         XCTAssertEqual(ours.shape, ref64.shape, "\(what): shape", file: file, line: line)
@@ -68,7 +70,8 @@ final class TrainResNetTests: XCTestCase {
         let sd = model.stateDict()
         for key in ["bn1.running_mean", "bn1.running_var", "layer4.2.bn3.running_var", "layer2.0.downsample.1.running_mean"] {
             // Batch statistics accumulate in Double here: within 1e-5 of float64 PyTorch.
-            assertTrainClose(try XCTUnwrap(sd[key]), try TrainFixture.load("resnet50_step", "buffer64." + key), atol: 1e-5, rtol: 1e-5, "resnet50 \(key) after step")
+            assertTrainClose(
+                try XCTUnwrap(sd[key]), try TrainFixture.load("resnet50_step", "buffer64." + key), atol: 1e-5, rtol: 1e-5, "resnet50 \(key) after step")
         }
         XCTAssertEqual(sd["bn1.num_batches_tracked"]?.data, [1])
 

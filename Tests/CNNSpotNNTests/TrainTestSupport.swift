@@ -25,8 +25,10 @@ enum TrainFixture {
 /// Asserts equal shapes, then `CNNSpotTestSupport.assertClose` (`|a - e| <= atol + rtol * |e|`
 /// everywhere, the worst error printed). Returns the worst absolute error.
 @discardableResult
-func assertTrainClose(_ actual: HostTensor, _ expected: HostTensor, atol: Float, rtol: Float = 0, _ what: String,
-                 file: StaticString = #filePath, line: UInt = #line) -> Float {
+func assertTrainClose(
+    _ actual: HostTensor, _ expected: HostTensor, atol: Float, rtol: Float = 0, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) -> Float {
     XCTAssertEqual(actual.shape, expected.shape, "\(what): shape", file: file, line: line)
     guard actual.shape == expected.shape else { return .infinity }
     return assertClose(actual.data, expected.data, atol: atol, rtol: rtol, "[nn-train] \(what)", file: file, line: line)

@@ -1,7 +1,7 @@
 import CNNSpot
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import XCTest
 
@@ -101,8 +101,9 @@ final class LiveServerTests: XCTestCase {
             body.append(Data("\r\n".utf8))
         }
         body.append(Data("--\(boundary)--\r\n".utf8))
-        let (status, data) = try Self.request(base.appendingPathComponent("v1/detect"), method: "POST", body: body,
-                                              type: "multipart/form-data; boundary=\(boundary)")
+        let (status, data) = try Self.request(
+            base.appendingPathComponent("v1/detect"), method: "POST", body: body,
+            type: "multipart/form-data; boundary=\(boundary)")
         XCTAssertEqual(status, 200, String(decoding: data, as: UTF8.self))
         let results = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["results"] as? [[String: Any]] ?? []
         XCTAssertEqual(results.count, 2)
@@ -113,14 +114,16 @@ final class LiveServerTests: XCTestCase {
             XCTAssertEqual(served, cli[name], "\(name): the served logit is the detect logit, bit for bit")
         }
         for name in ["real.png", "fake.png"] {
-            let (s, d) = try Self.request(base.appendingPathComponent("v1/detect"), method: "POST",
-                                          body: try Data(contentsOf: ServerTest.examples.appendingPathComponent(name)), type: "image/png")
+            let (s, d) = try Self.request(
+                base.appendingPathComponent("v1/detect"), method: "POST",
+                body: try Data(contentsOf: ServerTest.examples.appendingPathComponent(name)), type: "image/png")
             XCTAssertEqual(s, 200)
             let r = ((try JSONSerialization.jsonObject(with: d) as? [String: Any])?["results"] as? [[String: Any]])?.first
             let served = try XCTUnwrap(r?["logit"] as? Double)
             print("live single \(name): serve \(served) detect \(cli[name] ?? .nan), diff \(abs(served - (cli[name] ?? 0)))")
-            XCTAssertEqual(served, try XCTUnwrap(cli[name]), accuracy: 1e-5 * max(1, abs(served)),
-                           "\(name) alone (batch 1) vs detect's batch of 2")
+            XCTAssertEqual(
+                served, try XCTUnwrap(cli[name]), accuracy: 1e-5 * max(1, abs(served)),
+                "\(name) alone (batch 1) vs detect's batch of 2")
         }
 
         // Graceful shutdown on SIGTERM: exit status 0, within the shutdown bound.
@@ -130,7 +133,8 @@ final class LiveServerTests: XCTestCase {
         XCTAssertFalse(server.isRunning, "still running 30 s after SIGTERM")
         XCTAssertEqual(server.terminationStatus, 0)
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertTrue(log.contains("route=/v1/detect") && log.contains("status=200") && log.contains("request_id="),
-                      "structured access log lines:\n\(log.prefix(2000))")
+        XCTAssertTrue(
+            log.contains("route=/v1/detect") && log.contains("status=200") && log.contains("request_id="),
+            "structured access log lines:\n\(log.prefix(2000))")
     }
 }

@@ -31,9 +31,11 @@ final class OpenAPIDocumentTests: XCTestCase {
                 path = String(body.dropLast()); method = nil; doc.operations[path!] = [:]
             } else if inPaths, indent == 4, let p = path, ["get:", "post:", "put:", "delete:"].contains(body) {
                 method = String(body.dropLast()); doc.operations[p]![method!] = []; inResponses = false
-            } else if inPaths, indent == 6 { inResponses = body.hasPrefix("responses:") }
-            else if inPaths, inResponses, indent == 8, let p = path, let m = method, body.hasPrefix("'"),
-                    let code = Int(body.dropFirst().prefix(3)) {
+            } else if inPaths, indent == 6 {
+                inResponses = body.hasPrefix("responses:")
+            } else if inPaths, inResponses, indent == 8, let p = path, let m = method, body.hasPrefix("'"),
+                let code = Int(body.dropFirst().prefix(3))
+            {
                 doc.operations[p]![m]!.insert(code)
             }
             if indent == 4 { inResult = body == "Result:" }
@@ -48,8 +50,9 @@ final class OpenAPIDocumentTests: XCTestCase {
     func testDocumentMatchesTheRouter() async throws {
         let doc = try Self.parse()
         let documented = Set(doc.operations.flatMap { p, ms in ms.keys.map { "\($0.uppercased()) \(p)" } })
-        XCTAssertEqual(documented, Set(DetectionServer.routes.map { "\($0.method) \($0.path)" }),
-                       "every route documented, nothing documented that does not exist")
+        XCTAssertEqual(
+            documented, Set(DetectionServer.routes.map { "\($0.method) \($0.path)" }),
+            "every route documented, nothing documented that does not exist")
         for code in [400, 401, 408, 413, 415, 422, 503, 504] {
             XCTAssertTrue(doc.operations["/v1/detect"]?["post"]?.contains(code) ?? false, "/v1/detect documents \(code)")
         }
@@ -62,8 +65,9 @@ final class OpenAPIDocumentTests: XCTestCase {
                 try await client.execute(uri: path, method: m, headers: m == .post ? [.contentType: "image/png"] : [:], body: body) { r in
                     XCTAssertNotEqual(r.status, .notFound, path)
                     XCTAssertNotEqual(r.status, .methodNotAllowed, path)
-                    XCTAssertTrue(doc.operations[path]?[method.lowercased()]?.contains(r.status.code) ?? false,
-                                  "\(method) \(path) answered \(r.status.code), which the document does not list")
+                    XCTAssertTrue(
+                        doc.operations[path]?[method.lowercased()]?.contains(r.status.code) ?? false,
+                        "\(method) \(path) answered \(r.status.code), which the document does not list")
                     if path == "/v1/detect" {
                         let result = try XCTUnwrap(try ServerTest.results(r).first)
                         XCTAssertEqual(Set(result.keys), Set(doc.resultKeys), "result keys vs the schema's required keys")

@@ -15,8 +15,10 @@ final class RouterDetectTests: XCTestCase {
         let bytes = try ServerTest.bytes(ServerTest.realPath)
         let expected = try ServerTest.libraryLogit(ServerTest.realPath)
         try await ServerTest.app(service).test(.router) { client in
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: bytes)) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: bytes)
+            ) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertNotNil(r.headers[HTTPField.Name("X-Request-Id")!])
                 let results = try ServerTest.results(r)
@@ -56,14 +58,15 @@ final class RouterDetectTests: XCTestCase {
             ("note", nil, "text/plain", Array("ignored".utf8)),
             ("file", "noise.bin", "application/octet-stream", random.next(4096)),
             ("file", "../../etc/fake.png", "image/png", fake),
-            ("file", "real.jpg", "image/jpeg", jpeg),
+            ("file", "real.jpg", "image/jpeg", jpeg)
         ])
         try await ServerTest.app(service).test(.router) { client in
             try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: type], body: body) { r in
                 XCTAssertEqual(r.status, .ok)
                 let results = try ServerTest.results(r)
-                XCTAssertEqual(results.map { $0["name"] as? String }, ["real.png", "broken.png", "noise.bin", "fake.png", "real.jpg"],
-                               "a client path is reduced to its last component")
+                XCTAssertEqual(
+                    results.map { $0["name"] as? String }, ["real.png", "broken.png", "noise.bin", "fake.png", "real.jpg"],
+                    "a client path is reduced to its last component")
                 let broken = results[1]["error"] as? [String: Any]
                 XCTAssertEqual(broken?["code"] as? String, "truncated_image")
                 XCTAssertEqual(broken?["status"] as? Int, 422)
@@ -87,8 +90,10 @@ final class RouterDetectTests: XCTestCase {
         let bytes = try ServerTest.bytes(ServerTest.fakePath)
         let expected = try ServerTest.libraryLogit(ServerTest.fakePath, crop: 224)
         try await ServerTest.app(service).test(.router) { client in
-            try await client.execute(uri: "/v1/detect?crop=224&threshold=0.999", method: .post,
-                                     headers: [.contentType: "image/png"], body: ByteBuffer(bytes: bytes)) { r in
+            try await client.execute(
+                uri: "/v1/detect?crop=224&threshold=0.999", method: .post,
+                headers: [.contentType: "image/png"], body: ByteBuffer(bytes: bytes)
+            ) { r in
                 XCTAssertEqual(r.status, .ok)
                 let a = try XCTUnwrap(try ServerTest.results(r).first)
                 XCTAssertEqual(a["crop"] as? String, "224")
@@ -98,10 +103,14 @@ final class RouterDetectTests: XCTestCase {
                 let p = try XCTUnwrap(a["probability"] as? Double)
                 XCTAssertEqual(a["verdict"] as? String, p >= 0.999 ? "fake" : "real")
             }
-            for (query, code) in [("crop=100", "bad_crop"), ("threshold=1.5", "bad_threshold"), ("threshold=abc", "bad_threshold"),
-                                  ("treshold=0.5", "unknown_parameter")] {
-                try await client.execute(uri: "/v1/detect?\(query)", method: .post, headers: [.contentType: "image/png"],
-                                         body: ByteBuffer(bytes: bytes)) { r in
+            for (query, code) in [
+                ("crop=100", "bad_crop"), ("threshold=1.5", "bad_threshold"), ("threshold=abc", "bad_threshold"),
+                ("treshold=0.5", "unknown_parameter")
+            ] {
+                try await client.execute(
+                    uri: "/v1/detect?\(query)", method: .post, headers: [.contentType: "image/png"],
+                    body: ByteBuffer(bytes: bytes)
+                ) { r in
                     XCTAssertEqual(r.status, .badRequest, query)
                     XCTAssertEqual(try ServerTest.errorCode(r), code, query)
                 }
@@ -115,15 +124,19 @@ final class RouterDetectTests: XCTestCase {
         let service = try ServerTest.service(extra: ["uncertain_low": "0.000001", "uncertain_high": "0.999999"])
         let bytes = try ServerTest.bytes(ServerTest.realPath)
         try await ServerTest.app(service).test(.router) { client in
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: bytes)) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: bytes)
+            ) { r in
                 let a = try XCTUnwrap(try ServerTest.results(r).first)
                 XCTAssertEqual(a["verdict"] as? String, "uncertain")
                 XCTAssertEqual(a["uncertain_low"] as? Double, 0.000001)
                 XCTAssertEqual(a["uncertain_high"] as? Double, 0.999999)
             }
-            try await client.execute(uri: "/v1/detect?threshold=0.5", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: bytes)) { r in
+            try await client.execute(
+                uri: "/v1/detect?threshold=0.5", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: bytes)
+            ) { r in
                 let a = try XCTUnwrap(try ServerTest.results(r).first)
                 XCTAssertNotEqual(a["verdict"] as? String, "uncertain")
                 XCTAssertTrue(a["uncertain_low"] is NSNull)
@@ -137,15 +150,19 @@ final class RouterDetectTests: XCTestCase {
 
     func testConcurrentSameSizeRequestsAreBatchedAndScoreAsAlone() async throws {
         // A long batch wait so that four concurrent requests surely meet in one batch.
-        let service = try ServerTest.service { $0.maxBatch = 4; $0.maxBatchWait = .milliseconds(400) }
+        let service = try ServerTest.service {
+            $0.maxBatch = 4; $0.maxBatchWait = .milliseconds(400)
+        }
         let real = try ServerTest.bytes(ServerTest.realPath), fake = try ServerTest.bytes(ServerTest.fakePath)
         let expected = [try ServerTest.libraryLogit(ServerTest.realPath), try ServerTest.libraryLogit(ServerTest.fakePath)]
         try await ServerTest.app(service).test(.router) { client in
             let answers = try await withThrowingTaskGroup(of: (Int, [String: Any]).self) { group in
                 for i in 0..<4 {
                     group.addTask {
-                        try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
-                                                 body: ByteBuffer(bytes: i % 2 == 0 ? real : fake)) { r in
+                        try await client.execute(
+                            uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
+                            body: ByteBuffer(bytes: i % 2 == 0 ? real : fake)
+                        ) { r in
                             (i, try XCTUnwrap(try ServerTest.results(r).first))
                         }
                     }

@@ -10,10 +10,12 @@ import XCTest
 /// Every limit answers with its own status and JSON error code, and the server goes on.
 final class RouterLimitTests: XCTestCase {
     func testMediaTypesPixelsSizeAndBrokenImages() async throws {
-        let service = try ServerTest.service { $0.maxBodyBytes = 1 << 20; $0.maxPixels = 512 * 512 }
+        let service = try ServerTest.service {
+            $0.maxBodyBytes = 1 << 20; $0.maxPixels = 512 * 512
+        }
         let real = try ServerTest.bytes(ServerTest.realPath)
         let bomb = try ServerTest.pngDeclaring(width: 100_000, height: 100_000)
-        XCTAssertThrowsError(try ImageDecoder.decode(data: bomb, name: "bomb")) // the crafted file is what we think
+        XCTAssertThrowsError(try ImageDecoder.decode(data: bomb, name: "bomb"))  // the crafted file is what we think
         let tiny = try ImageEncoder.png(RGBImage(width: 16, height: 16))
         let cases: [(String, String?, [UInt8], HTTPResponse.Status, String)] = [
             ("text/plain", "text/plain", Array("hello".utf8), .unsupportedMediaType, "unsupported_media_type"),
@@ -23,7 +25,7 @@ final class RouterLimitTests: XCTestCase {
             ("truncated", "image/png", Array(real.prefix(real.count / 3)), .unprocessableContent, "truncated_image"),
             ("empty", "image/png", [], .unprocessableContent, "empty_image"),
             ("tiny", "image/png", tiny, .unprocessableContent, "image_too_small"),
-            ("too big", "image/png", real + [UInt8](repeating: 0, count: 1 << 20), .contentTooLarge, "body_too_large"),
+            ("too big", "image/png", real + [UInt8](repeating: 0, count: 1 << 20), .contentTooLarge, "body_too_large")
         ]
         try await ServerTest.app(service).test(.router) { client in
             for (what, type, bytes, status, code) in cases {
@@ -36,8 +38,10 @@ final class RouterLimitTests: XCTestCase {
                 }
             }
             // Still scoring afterwards.
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: real)) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: real)
+            ) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertNotNil(try ServerTest.results(r).first?["logit"] as? Double)
             }
@@ -45,7 +49,9 @@ final class RouterLimitTests: XCTestCase {
     }
 
     func testMultipartLimitsAndMalformedBodies() async throws {
-        let service = try ServerTest.service { $0.maxFiles = 3; $0.maxParts = 100 }
+        let service = try ServerTest.service {
+            $0.maxFiles = 3; $0.maxParts = 100
+        }
         let real = try ServerTest.bytes(ServerTest.realPath)
         try await ServerTest.app(service).test(.router) { client in
             let many = ServerTest.multipart((0..<10_000).map { ("x\($0)", nil, "text/plain", [UInt8(65)]) })
@@ -65,8 +71,10 @@ final class RouterLimitTests: XCTestCase {
             }
             var cut = ServerTest.multipart([("file", "a.png", "image/png", real)]).body
             cut.moveWriterIndex(to: cut.writerIndex - 40)
-            try await client.execute(uri: "/v1/detect", method: .post,
-                                     headers: [.contentType: "multipart/form-data; boundary=cnnspot-test-boundary-1234"], body: cut) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=cnnspot-test-boundary-1234"], body: cut
+            ) { r in
                 XCTAssertEqual(r.status, .badRequest)
                 XCTAssertEqual(try ServerTest.errorCode(r), "bad_multipart")
             }
@@ -80,7 +88,9 @@ final class RouterLimitTests: XCTestCase {
     }
 
     func testFullQueueIs503WithRetryAfterAndTimeoutIs504() async throws {
-        let full = try ServerTest.service { $0.queueCapacity = 1; $0.retryAfterSeconds = 3 }
+        let full = try ServerTest.service {
+            $0.queueCapacity = 1; $0.retryAfterSeconds = 3
+        }
         let real = try ServerTest.bytes(ServerTest.realPath)
         let two = ServerTest.multipart([("file", "a.png", "image/png", real), ("file", "b.png", "image/png", real)])
         try await ServerTest.app(full).test(.router) { client in
@@ -92,7 +102,9 @@ final class RouterLimitTests: XCTestCase {
             XCTAssertEqual(full.scheduler.depth, 0, "a refused request holds no slot")
         }
         // The oldest image waits up to 300 ms for batch-mates; the request allows 1 ms.
-        let slow = try ServerTest.service { $0.requestTimeout = .milliseconds(1); $0.maxBatchWait = .milliseconds(300) }
+        let slow = try ServerTest.service {
+            $0.requestTimeout = .milliseconds(1); $0.maxBatchWait = .milliseconds(300)
+        }
         try await ServerTest.app(slow).test(.router) { client in
             try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"], body: ByteBuffer(bytes: real)) { r in
                 XCTAssertEqual(r.status, .gatewayTimeout)

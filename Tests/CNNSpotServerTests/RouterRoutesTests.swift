@@ -38,8 +38,10 @@ final class RouterRoutesTests: XCTestCase {
         let image = try ImageDecoder.decode(path: ServerTest.fakePath).image
         let expected = try SpectrumReport.single(image, name: "image").figure
         try await ServerTest.app(service).test(.router) { client in
-            try await client.execute(uri: "/v1/spectrum", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: bytes)) { r in
+            try await client.execute(
+                uri: "/v1/spectrum", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: bytes)
+            ) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertEqual(r.headers[.contentType], "image/png")
                 let png = try ImageDecoder.decode(data: Array(r.body.readableBytesView), name: "spectrum").image
@@ -47,8 +49,10 @@ final class RouterRoutesTests: XCTestCase {
                 XCTAssertEqual(png.height, expected.height)
                 XCTAssertEqual(png.pixels, expected.pixels)
             }
-            try await client.execute(uri: "/v1/spectrum", method: .post, headers: [.contentType: "image/png"],
-                                     body: ByteBuffer(bytes: Array(bytes.prefix(100)))) { r in
+            try await client.execute(
+                uri: "/v1/spectrum", method: .post, headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: Array(bytes.prefix(100)))
+            ) { r in
                 XCTAssertEqual(r.status, .unprocessableContent)
                 XCTAssertEqual(try ServerTest.errorCode(r), "truncated_image")
             }
@@ -69,9 +73,11 @@ final class RouterRoutesTests: XCTestCase {
                     XCTAssertEqual(try ServerTest.errorCode(r), "unauthorized")
                 }
             }
-            try await client.execute(uri: "/v1/detect", method: .post,
-                                     headers: [.contentType: "image/png", .authorization: "Bearer \(token)"],
-                                     body: ByteBuffer(bytes: bytes)) { r in XCTAssertEqual(r.status, .ok) }
+            try await client.execute(
+                uri: "/v1/detect", method: .post,
+                headers: [.contentType: "image/png", .authorization: "Bearer \(token)"],
+                body: ByteBuffer(bytes: bytes)
+            ) { r in XCTAssertEqual(r.status, .ok) }
             try await client.execute(uri: "/v1/models", method: .get) { r in XCTAssertEqual(r.status, .unauthorized) }
             for open in ["/", "/healthz", "/readyz", "/metrics"] {
                 try await client.execute(uri: open, method: .get) { r in XCTAssertEqual(r.status, .ok, open) }
@@ -84,11 +90,15 @@ final class RouterRoutesTests: XCTestCase {
         let bytes = try ServerTest.bytes(ServerTest.realPath)
         try await ServerTest.app(service).test(.router) { client in
             for _ in 0..<2 {
-                try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
-                                         body: ByteBuffer(bytes: bytes)) { r in XCTAssertEqual(r.status, .ok) }
+                try await client.execute(
+                    uri: "/v1/detect", method: .post, headers: [.contentType: "image/png"],
+                    body: ByteBuffer(bytes: bytes)
+                ) { r in XCTAssertEqual(r.status, .ok) }
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.contentType: "text/plain"],
-                                     body: ByteBuffer(string: "x")) { r in XCTAssertEqual(r.status, .unsupportedMediaType) }
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: "x")
+            ) { r in XCTAssertEqual(r.status, .unsupportedMediaType) }
             try await client.execute(uri: "/nope/\(UUID())", method: .get) { r in
                 XCTAssertEqual(r.status, .notFound)
                 XCTAssertEqual(try ServerTest.errorCode(r), "not_found")

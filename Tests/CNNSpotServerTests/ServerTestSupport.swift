@@ -29,14 +29,17 @@ enum ServerTest {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let spec = ResNetSpec(.resnet18)
         let path = dir.appendingPathComponent("r18-\(models.count).safetensors").path
-        try ModelExport.writeSafetensors(SyntheticWeights.stateDict(spec), spec: spec, to: path, threshold: threshold,
-                                         extraMetadata: extra)
+        try ModelExport.writeSafetensors(
+            SyntheticWeights.stateDict(spec), spec: spec, to: path, threshold: threshold,
+            extraMetadata: extra)
         models[key] = path
         return path
     }
 
-    static func service(_ configure: (inout ServerConfiguration) -> Void = { _ in }, extra: [String: String] = [:],
-                        threshold: Double = 0.5, start: Bool = true) throws -> DetectionService {
+    static func service(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }, extra: [String: String] = [:],
+        threshold: Double = 0.5, start: Bool = true
+    ) throws -> DetectionService {
         var c = ServerConfiguration()
         configure(&c)
         let model = try scoringModel(try modelPath(extra: extra, threshold: threshold))
@@ -97,8 +100,10 @@ enum ServerTest {
     }
 
     /// A multipart/form-data body of `file` parts (and any other named parts).
-    static func multipart(_ parts: [(name: String, filename: String?, type: String, bytes: [UInt8])],
-                          boundary: String = "cnnspot-test-boundary-1234") -> (body: ByteBuffer, contentType: String) {
+    static func multipart(
+        _ parts: [(name: String, filename: String?, type: String, bytes: [UInt8])],
+        boundary: String = "cnnspot-test-boundary-1234"
+    ) -> (body: ByteBuffer, contentType: String) {
         var b = ByteBuffer()
         for p in parts {
             b.writeString("--\(boundary)\r\n")

@@ -26,9 +26,11 @@ final class VerdictTests: XCTestCase {
     }
 
     func testBadMetadataIsAnErrorNamingTheKey() {
-        for (meta, key) in [(["threshold": "1.5"], "threshold"), (["uncertain_low": "0.2"], "uncertain_high"),
-                            (["uncertain_low": "0.9", "uncertain_high": "0.1"], "uncertain_low"),
-                            (["uncertain_low": "x", "uncertain_high": "0.5"], "uncertain_low")] {
+        for (meta, key) in [
+            (["threshold": "1.5"], "threshold"), (["uncertain_low": "0.2"], "uncertain_high"),
+            (["uncertain_low": "0.9", "uncertain_high": "0.1"], "uncertain_low"),
+            (["uncertain_low": "x", "uncertain_high": "0.5"], "uncertain_low")
+        ] {
             XCTAssertThrowsError(try Verdict.Rule(metadata: meta)) { e in
                 XCTAssertTrue("\(e)".contains(key), "\(e)")
             }

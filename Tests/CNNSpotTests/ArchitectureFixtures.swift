@@ -42,8 +42,10 @@ enum ArchFixtures {
 
     /// `|got - want| / |want|`, asserted within `tolerance`; returns it.
     @discardableResult
-    static func assertRelative(_ got: Float, _ want: Double, _ tolerance: Double, _ what: String,
-                               file: StaticString = #filePath, line: UInt = #line) -> Double {
+    static func assertRelative(
+        _ got: Float, _ want: Double, _ tolerance: Double, _ what: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> Double {
         let e = abs(Double(got) - want) / max(abs(want), 1e-12)
         print("[arch] \(what): \(got) vs torch float64 \(want), relative error \(e)")
         XCTAssertLessThanOrEqual(e, tolerance, what, file: file, line: line)

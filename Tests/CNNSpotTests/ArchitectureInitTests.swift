@@ -12,8 +12,13 @@ final class ArchitectureInitTests: XCTestCase {
         var tensors: [NamedTensor] = []
         for (key, shape) in spec.stateDictShapes {
             let t = source[key]!
-            tensors.append((key, key.hasSuffix("num_batches_tracked") ? try CheckpointTensor(shape: [], int64s: [0])
-                : try CheckpointTensor(shape: shape, floats: t.data)))
+            tensors.append(
+                (
+                    key,
+                    key.hasSuffix("num_batches_tracked")
+                        ? try CheckpointTensor(shape: [], int64s: [0])
+                        : try CheckpointTensor(shape: shape, floats: t.data)
+                ))
         }
         let path = dir.appendingPathComponent("efficientnet-lite0-imagenet.safetensors").path
         try SafeTensorsWriter.write(tensors, to: path)

@@ -46,14 +46,22 @@ final class ArchitectureTrainingTests: XCTestCase {
         var dict: StateDict = [:]
         for e in entries { dict[e.key] = HostTensor(shape: e.shape, data: e.values) }
         try model.loadStateDict(dict)
-        try step(model, "npr_step", ["conv1.weight", "layer1.0.conv2.weight", "layer1.0.downsample.0.weight",
-                                     "layer2.3.bn3.weight", "fc1.weight", "fc1.bias"])
+        try step(
+            model, "npr_step",
+            [
+                "conv1.weight", "layer1.0.conv2.weight", "layer1.0.downsample.0.weight",
+                "layer2.3.bn3.weight", "fc1.weight", "fc1.bias"
+            ])
     }
 
     func testEfficientNetLite0TrainingStepMatchesTorch() throws {
         let model = try TrainableNetwork(NetworkSpec(.efficientnet_lite0))
         try model.loadStateDict(SyntheticWeights.stateDict(model.spec))
-        try step(model, "lite0_step", ["_conv_stem.weight", "_blocks.1._depthwise_conv.weight", "_blocks.5._project_conv.weight",
-                                       "_blocks.15._bn1.weight", "_bn1.weight", "_fc.weight", "_fc.bias"])
+        try step(
+            model, "lite0_step",
+            [
+                "_conv_stem.weight", "_blocks.1._depthwise_conv.weight", "_blocks.5._project_conv.weight",
+                "_blocks.15._bn1.weight", "_bn1.weight", "_fc.weight", "_fc.bias"
+            ])
     }
 }

@@ -72,8 +72,10 @@ final class CalibrationTests: XCTestCase {
         XCTAssertGreaterThan(r.threshold, 0); XCTAssertLessThan(r.threshold, 1)
         XCTAssertNotNil(r.note)
         XCTAssertEqual(r.after, Metrics.counts(data, threshold: r.threshold))
-        XCTAssertThrowsError(try Calibration.fit(try LabeledScores(scores: [0.1, 0.2], labels: [0, 0]), target: .bestBalanced,
-                                                 previousThreshold: 0.5))
+        XCTAssertThrowsError(
+            try Calibration.fit(
+                try LabeledScores(scores: [0.1, 0.2], labels: [0, 0]), target: .bestBalanced,
+                previousThreshold: 0.5))
     }
 
     func testWrittenModelCarriesThresholdAndSameTensors() throws {

@@ -27,7 +27,9 @@ final class DetectionRunnerBudgetTests: XCTestCase {
         runner.decodeThreads = 2
         runner.maxPixelsInFlight = 3 * side * side
         var rows = 0
-        runner.run((0..<60).map { "img\($0)" }) { r in XCTAssertNil(r.error); rows += 1 }
+        runner.run((0..<60).map { "img\($0)" }) { r in
+            XCTAssertNil(r.error); rows += 1
+        }
         XCTAssertEqual(rows, 60)
         XCTAssertEqual(tracker.batches.reduce(0, +), 60)
         // Budget (3 images) plus one loaded image per decode thread waiting for its turn.

@@ -70,7 +70,9 @@ final class DetectionRunnerTests: XCTestCase {
         runner.batchSize = 8
         runner.maxBatchPixels = 2 * 128 * 128
         var n = 0
-        runner.run((0..<10).map(String.init)) { r in XCTAssertNil(r.error); n += 1 }
+        runner.run((0..<10).map(String.init)) { r in
+            XCTAssertNil(r.error); n += 1
+        }
         XCTAssertEqual(n, 10)
         XCTAssertEqual(model.shapes.map { $0[0] }, [2, 2, 1, 5], "128x128: 2 per batch; 32x32: all 5 in one")
     }

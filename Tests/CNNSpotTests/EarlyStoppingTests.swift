@@ -26,7 +26,7 @@ final class EarlyStoppingTests: XCTestCase {
         XCTAssertEqual(es.step(score: 0.80), .continue(isBest: true))
         XCTAssertEqual(es.step(score: 0.8009), .continue(isBest: false))  // +0.09% < 0.1%
         XCTAssertEqual(es.counter, 1)
-        XCTAssertEqual(es.step(score: 0.8011), .continue(isBest: true))   // beats best + 0.1%
+        XCTAssertEqual(es.step(score: 0.8011), .continue(isBest: true))  // beats best + 0.1%
         XCTAssertEqual(es.counter, 0)
         XCTAssertEqual(es.bestScore, 0.8011)
     }

@@ -30,8 +30,9 @@ final class FFTTests: XCTestCase {
         XCTAssertEqual(values.count, 2 * index.count)
         let z = FFT2D(height: 256, width: 256).forward(real: input.doubles)
         let scale = values.map(abs).max()!
-        let e = assertClose(index.map { z.re[$0] } + index.map { z.im[$0] }, values, tolerance: 1e-9,
-                            relativeTo: scale, "fft2 256x256 (2000 samples)")
+        let e = assertClose(
+            index.map { z.re[$0] } + index.map { z.im[$0] }, values, tolerance: 1e-9,
+            relativeTo: scale, "fft2 256x256 (2000 samples)")
         print("fft2 256x256: worst relative error \(e / scale)")
     }
 

@@ -37,17 +37,20 @@ final class ForenSynthsLayoutTests: XCTestCase {
         XCTAssertEqual(train.sets[0].classes, ["realesrgan"])
         XCTAssertEqual(train.sets[0].realCount, 559); XCTAssertEqual(train.sets[0].fakeCount, 559)
         XCTAssertEqual(train.sets[0].images.first?.className, "realesrgan")
-        XCTAssertEqual(try ForenSynthsLayout.discover(minisynths + "/train").sets.map(\.name), ["realesrgan"],
-                       "auto: a non-LSUN subfolder is a set of its own")
+        XCTAssertEqual(
+            try ForenSynthsLayout.discover(minisynths + "/train").sets.map(\.name), ["realesrgan"],
+            "auto: a non-LSUN subfolder is a set of its own")
     }
 
     func testMultiClassEmptyStrayAndLoops() throws {
         let dir = try makeTempDir(self)
         let t = dir.appendingPathComponent("test")
-        for f in ["progan/cat/0_real/1.png", "progan/cat/1_fake/1.png", "progan/airplane/0_real/2.png",
-                  "progan/airplane/1_fake/2.png", "progan/airplane/1_fake/3.PNG", "progan/airplane/1_fake/x.txt",
-                  "gaugan/0_real/a.png", "gaugan/1_fake/a.png", "gaugan/1_fake/deeper/b.jpg",
-                  "onlyfake/1_fake/a.png", "stray.txt", "noimages/0_real/readme.txt"] {
+        for f in [
+            "progan/cat/0_real/1.png", "progan/cat/1_fake/1.png", "progan/airplane/0_real/2.png",
+            "progan/airplane/1_fake/2.png", "progan/airplane/1_fake/3.PNG", "progan/airplane/1_fake/x.txt",
+            "gaugan/0_real/a.png", "gaugan/1_fake/a.png", "gaugan/1_fake/deeper/b.jpg",
+            "onlyfake/1_fake/a.png", "stray.txt", "noimages/0_real/readme.txt"
+        ] {
             try touch(t.appendingPathComponent(f))
         }
         try FileManager.default.createDirectory(at: t.appendingPathComponent("empty"), withIntermediateDirectories: true)
@@ -59,8 +62,9 @@ final class ForenSynthsLayoutTests: XCTestCase {
         let gaugan = d.sets[0], progan = d.sets[2]
         XCTAssertEqual(gaugan.images.map { [$0.label] }, [[0], [1], [1]], "links back into the tree are not walked twice")
         XCTAssertEqual(progan.classes, ["airplane", "cat"])
-        XCTAssertEqual(progan.images.map { "\($0.className!)/\($0.label)/\(($0.path as NSString).lastPathComponent)" },
-                       ["airplane/0/2.png", "airplane/1/2.png", "airplane/1/3.PNG", "cat/0/1.png", "cat/1/1.png"])
+        XCTAssertEqual(
+            progan.images.map { "\($0.className!)/\($0.label)/\(($0.path as NSString).lastPathComponent)" },
+            ["airplane/0/2.png", "airplane/1/2.png", "airplane/1/3.PNG", "cat/0/1.png", "cat/1/1.png"])
         XCTAssertTrue(progan.images.allSatisfy { $0.setName == "progan" })
         let w = d.warnings.joined(separator: "\n")
         XCTAssertTrue(w.contains("empty: skipped"), w)
@@ -76,8 +80,9 @@ final class ForenSynthsLayoutTests: XCTestCase {
         }
         let cg = try ForenSynthsLayout.discover(dir.path + "/cyclegan")
         XCTAssertEqual(cg.sets.map(\.name), ["cyclegan"]); XCTAssertEqual(cg.sets[0].classes, ["apple", "zebra"])
-        XCTAssertEqual(try ForenSynthsLayout.discover(dir.path + "/mine").sets.map(\.name), ["bar", "foo"],
-                       "unknown names: each subfolder is a generator")
+        XCTAssertEqual(
+            try ForenSynthsLayout.discover(dir.path + "/mine").sets.map(\.name), ["bar", "foo"],
+            "unknown names: each subfolder is a generator")
         // Explicit modes override the guess.
         XCTAssertEqual(try ForenSynthsLayout.discover(t.path + "/progan", mode: .setPerChild).sets.map(\.name), ["airplane", "cat"])
         XCTAssertEqual(try ForenSynthsLayout.discover(t.path, mode: .oneSet).sets.map(\.name), ["test"])

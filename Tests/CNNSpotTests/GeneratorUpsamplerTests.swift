@@ -32,9 +32,10 @@ final class GeneratorUpsamplerTests: XCTestCase {
             let dir = Self.fixtures.appendingPathComponent(name)
             let f = try String(contentsOf: dir.appendingPathComponent("spec.txt"), encoding: .utf8)
                 .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            let spec = GeneratorUpsampler.Spec(kind: try XCTUnwrap(UpsamplingKind(rawValue: f[0])), stages: Int(f[1])!, width: Int(f[2])!,
-                                               convsPerStage: Int(f[3])!, activation: try Self.activation(f[4]),
-                                               norm: try XCTUnwrap(GeneratorNorm(rawValue: f[5])))
+            let spec = GeneratorUpsampler.Spec(
+                kind: try XCTUnwrap(UpsamplingKind(rawValue: f[0])), stages: Int(f[1])!, width: Int(f[2])!,
+                convsPerStage: Int(f[3])!, activation: try Self.activation(f[4]),
+                norm: try XCTUnwrap(GeneratorNorm(rawValue: f[5])))
             kinds.insert(spec.kind)
             var weights: StateDict = [:]
             for (key, shape) in spec.parameterShapes {

@@ -69,7 +69,7 @@ final class MetricsTests: XCTestCase {
             let roc = try Metrics.rocCurve(data)
             let fpr = c.doubles("roc_fpr"), tpr = c.doubles("roc_tpr")
             XCTAssertEqual(roc.falsePositiveRates.count, fpr.count, "\(c.name): number of ROC points")
-            XCTAssertEqual(roc.falsePositiveRates, fpr, c.name)     // same divisions: bit-identical
+            XCTAssertEqual(roc.falsePositiveRates, fpr, c.name)  // same divisions: bit-identical
             XCTAssertEqual(roc.truePositiveRates, tpr, c.name)
             XCTAssertEqual(roc.thresholds.first, .infinity, c.name)
             XCTAssertEqual(Array(roc.thresholds.dropFirst()), c.doubles("roc_thresholds_after_inf"), c.name)
@@ -130,8 +130,9 @@ final class MetricsTests: XCTestCase {
             }
             let best = try Metrics.bestBalancedAccuracy(data)
             XCTAssertEqual(best.balancedAccuracy, c.double("best_balanced_accuracy")!, accuracy: 1e-15, c.name)
-            XCTAssertEqual(Metrics.counts(data, threshold: best.threshold).balancedAccuracy!, best.balancedAccuracy,
-                           accuracy: 1e-15, "\(c.name): threshold reproduces the best balanced accuracy")
+            XCTAssertEqual(
+                Metrics.counts(data, threshold: best.threshold).balancedAccuracy!, best.balancedAccuracy,
+                accuracy: 1e-15, "\(c.name): threshold reproduces the best balanced accuracy")
         }
         print("EER: worst |error| vs numpy/SciPy reference \(worstEER)")
     }
@@ -185,8 +186,10 @@ final class MetricsTests: XCTestCase {
             guard case MetricsError.nonFiniteScore(let i, _) = $0 else { return XCTFail("\($0)") }
             XCTAssertEqual(i, 1)
         }
-        XCTAssertThrowsError(try Metrics.operatingPoint(try! LabeledScores(scores: [0.1, 0.2], labels: [0, 1]),
-                                                       maxFalsePositiveRate: 1.5))
+        XCTAssertThrowsError(
+            try Metrics.operatingPoint(
+                try! LabeledScores(scores: [0.1, 0.2], labels: [0, 1]),
+                maxFalsePositiveRate: 1.5))
     }
 }
 

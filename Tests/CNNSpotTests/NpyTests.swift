@@ -9,8 +9,10 @@ final class NpyTests: XCTestCase {
     }
 
     func testRoundTripIsByteIdenticalToNumpy() throws {
-        for name in ["npy_f32_3x4.npy", "npy_f64_5.npy", "npy_u8_2x3x3.npy", "npy_f64_scalar.npy",
-                     "npy_f32_empty_0x3.npy", "npy_f32_bigshape.npy"] {
+        for name in [
+            "npy_f32_3x4.npy", "npy_f64_5.npy", "npy_u8_2x3x3.npy", "npy_f64_scalar.npy",
+            "npy_f32_empty_0x3.npy", "npy_f32_bigshape.npy"
+        ] {
             let original = try bytes(name)
             let a = try NpyArray(decoding: original)
             XCTAssertEqual(a.encoded(), original, name)

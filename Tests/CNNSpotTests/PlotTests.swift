@@ -41,15 +41,17 @@ final class BitmapFontTests: XCTestCase {
         im.drawText(text, x: ox, y: oy, scale: scale, color: .white)
         XCTAssertEqual(BitmapFont.width(of: text, scale: scale), (4 * 6 - 1) * 2)
         var mismatches = 0
-        for y in 0..<im.height { for x in 0..<im.width {
-            let u = (x - ox) / scale, v = (y - oy) / scale
-            let k = u / BitmapFont.advance, gx = u % BitmapFont.advance
-            var ink = false
-            if x >= ox && y >= oy && k < text.count && gx < 5 {
-                ink = BitmapFont.ink(Array(text)[k], x: gx, y: v)
+        for y in 0..<im.height {
+            for x in 0..<im.width {
+                let u = (x - ox) / scale, v = (y - oy) / scale
+                let k = u / BitmapFont.advance, gx = u % BitmapFont.advance
+                var ink = false
+                if x >= ox && y >= oy && k < text.count && gx < 5 {
+                    ink = BitmapFont.ink(Array(text)[k], x: gx, y: v)
+                }
+                if (im[x, y, 0] == 255) != ink { mismatches += 1 }
             }
-            if (im[x, y, 0] == 255) != ink { mismatches += 1 }
-        } }
+        }
         XCTAssertEqual(mismatches, 0)
         XCTAssertTrue(BitmapFont.ink("g", x: 1, y: 8), "descender row of g")
     }
@@ -82,8 +84,11 @@ final class ColormapTests: XCTestCase {
 final class NiceTicksTests: XCTestCase {
     func testTicksAreNiceEvenAndInside() {
         var rng = SystemRandomNumberGenerator()
-        let cases: [(Double, Double)] = [(0, 1), (0, 4), (30, 100), (0.5, 1), (-3, 17), (0.9812, 0.9999), (1e-4, 3e-4), (5, 5)]
-            + (0..<200).map { _ in let a = Double.random(in: -1000...1000, using: &rng); return (a, a + Double.random(in: 1e-3...500, using: &rng)) }
+        let cases: [(Double, Double)] =
+            [(0, 1), (0, 4), (30, 100), (0.5, 1), (-3, 17), (0.9812, 0.9999), (1e-4, 3e-4), (5, 5)]
+            + (0..<200).map { _ in
+                let a = Double.random(in: -1000...1000, using: &rng); return (a, a + Double.random(in: 1e-3...500, using: &rng))
+            }
         for (lo, hi) in cases {
             let t = NiceTicks(lower: lo, upper: hi)
             XCTAssertGreaterThanOrEqual(t.values.count, 2, "\(lo)...\(hi)")
@@ -107,11 +112,14 @@ final class NiceTicksTests: XCTestCase {
 final class LinePlotTests: XCTestCase {
     func robustnessPlot() -> LinePlot {
         let q = [100.0, 90, 80, 70, 60, 50, 40, 30]
-        var p = LinePlot(title: "AP under JPEG compression", xLabel: "JPEG quality", yLabel: "average precision (%)",
-                         series: [LineSeries(name: "ProGAN", x: q, y: [100, 100, 99.8, 99.5, 99.1, 98.0, 96.5, 93.0]),
-                                  LineSeries(name: "CycleGAN", x: q, y: [97.9, 95.1, 92.4, 90.0, 88.7, 85.2, 83.0, 80.1]),
-                                  LineSeries(name: "StyleGAN2", x: q, y: [99.1, 97.0, .nan, 93.8, 91.2, 88.0, 86.4, 84.9]),
-                                  LineSeries(name: "SAN (super-res.)", x: q, y: [62.8, 60.1, 58.4, 57.0, 55.5, 54.1, 53.0, 52.2])])
+        var p = LinePlot(
+            title: "AP under JPEG compression", xLabel: "JPEG quality", yLabel: "average precision (%)",
+            series: [
+                LineSeries(name: "ProGAN", x: q, y: [100, 100, 99.8, 99.5, 99.1, 98.0, 96.5, 93.0]),
+                LineSeries(name: "CycleGAN", x: q, y: [97.9, 95.1, 92.4, 90.0, 88.7, 85.2, 83.0, 80.1]),
+                LineSeries(name: "StyleGAN2", x: q, y: [99.1, 97.0, .nan, 93.8, 91.2, 88.0, 86.4, 84.9]),
+                LineSeries(name: "SAN (super-res.)", x: q, y: [62.8, 60.1, 58.4, 57.0, 55.5, 54.1, 53.0, 52.2])
+            ])
         p.xReversed = true
         return p
     }
@@ -147,8 +155,10 @@ final class LinePlotTests: XCTestCase {
 
     func testLegendAvoidsTheCurves() {
         // Curves in the upper half: the legend must go below.
-        var p = LinePlot(series: [LineSeries(name: "a", x: [0, 1, 2, 3], y: [9, 10, 9.5, 10]),
-                                  LineSeries(name: "b", x: [0, 1, 2, 3], y: [0, 10, 10, 9])])
+        var p = LinePlot(series: [
+            LineSeries(name: "a", x: [0, 1, 2, 3], y: [9, 10, 9.5, 10]),
+            LineSeries(name: "b", x: [0, 1, 2, 3], y: [0, 10, 10, 9])
+        ])
         p.yRange = 0...10
         let L = p.layout()
         let im = p.render()
@@ -166,11 +176,14 @@ final class LinePlotTests: XCTestCase {
 final class HeatmapTests: XCTestCase {
     func testPanelsShareOneRangeAndMapEnds() {
         let w = 16, h = 12
-        let a = (0..<w * h).map { Double($0 % w) }            // 0...15 left to right
-        let b = (0..<w * h).map { Double($0 / w) * 2 }        // 0...22 top to bottom
-        let map = Heatmap(panels: [HeatmapPanel(title: "real", width: w, height: h, values: a),
-                                   HeatmapPanel(title: "fake", width: w, height: h, values: b)],
-                          title: "mean spectrum", range: 0...22, scale: 8)
+        let a = (0..<w * h).map { Double($0 % w) }  // 0...15 left to right
+        let b = (0..<w * h).map { Double($0 / w) * 2 }  // 0...22 top to bottom
+        let map = Heatmap(
+            panels: [
+                HeatmapPanel(title: "real", width: w, height: h, values: a),
+                HeatmapPanel(title: "fake", width: w, height: h, values: b)
+            ],
+            title: "mean spectrum", range: 0...22, scale: 8)
         let im = map.render()
         savePlotForViewing(im, "heatmap_panels")
         let o = map.panelOrigins()
@@ -186,7 +199,7 @@ final class HeatmapTests: XCTestCase {
 
     func testAutomaticRangeClipsOutliers() {
         var v = (0..<1000).map { Double($0 % 10) }
-        v[0] = 1e6   // a DC-like spike
+        v[0] = 1e6  // a DC-like spike
         let map = Heatmap(panels: [HeatmapPanel(title: "", width: 100, height: 10, values: v)])
         XCTAssertEqual(map.valueRange(), 0...9)
         XCTAssertEqual(map.effectiveScale, 2)
@@ -197,11 +210,15 @@ final class HeatmapTests: XCTestCase {
 
 extension LinePlotTests {
     func testDegenerateInputsDoNotCrash() {
-        var p = LinePlot(title: "edge cases", series: [LineSeries(name: "far", x: [0, 1, 2], y: [1e300, -1e300, .infinity]),
-                                                       LineSeries(name: "flat", x: [3, 3], y: [5, 5])])
+        var p = LinePlot(
+            title: "edge cases",
+            series: [
+                LineSeries(name: "far", x: [0, 1, 2], y: [1e300, -1e300, .infinity]),
+                LineSeries(name: "flat", x: [3, 3], y: [5, 5])
+            ])
         p.yRange = 0...1
         XCTAssertEqual(p.render().width, p.width)
-        p.yRange = 2...2          // empty range: widened
+        p.yRange = 2...2  // empty range: widened
         p.xRange = nil
         XCTAssertGreaterThan(p.layout().yRange.upperBound, p.layout().yRange.lowerBound)
         XCTAssertEqual(p.render().height, p.height)

@@ -11,9 +11,10 @@ final class RecordWriterTests: XCTestCase {
     }
 
     let records = [
-        DetectionRecord(path: "a,b \"q\".png", probability: 0.25, logit: -1.0986122886681098, label: "real",
-                        verdict: "uncertain", width: 256, height: 192, format: "png"),
-        DetectionRecord.failed("broken.jpg", "truncated JPEG: premature end of data"),
+        DetectionRecord(
+            path: "a,b \"q\".png", probability: 0.25, logit: -1.0986122886681098, label: "real",
+            verdict: "uncertain", width: 256, height: 192, format: "png"),
+        DetectionRecord.failed("broken.jpg", "truncated JPEG: premature end of data")
     ]
 
     func testCSVQuotesAndColumns() {

@@ -159,14 +159,19 @@ final class RobustnessTests: XCTestCase {
         let result = try RobustnessEvaluation.run(model: FingerprintModel(), sets: sets, settings: settings)
         let out = dir.appendingPathComponent("out")
         let written = try result.write(to: out)
-        XCTAssertEqual(Set(written), ["robustness.csv", "scores.csv", "robustness.json", "blur_ap.png", "blur_acc.png",
-                                      "jpeg_ap.png", "jpeg_acc.png"])
+        XCTAssertEqual(
+            Set(written),
+            [
+                "robustness.csv", "scores.csv", "robustness.json", "blur_ap.png", "blur_acc.png",
+                "jpeg_ap.png", "jpeg_acc.png"
+            ])
         let csv = try String(contentsOf: out.appendingPathComponent("robustness.csv"), encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         XCTAssertEqual(csv[0], ["perturbation", "level", "set", "ap", "accuracy", "real_acc", "fake_acc", "auc", "n", "failed"])
         XCTAssertEqual(csv.count, 1 + 4 * 2)
-        XCTAssertEqual(csv[1...].map { "\($0[0]) \($0[1]) \($0[2])" },
-                       ["blur 0 cyc", "blur 0 mean", "blur 3 cyc", "blur 3 mean", "jpeg 90 cyc", "jpeg 90 mean", "jpeg 40 cyc", "jpeg 40 mean"])
+        XCTAssertEqual(
+            csv[1...].map { "\($0[0]) \($0[1]) \($0[2])" },
+            ["blur 0 cyc", "blur 0 mean", "blur 3 cyc", "blur 3 mean", "jpeg 90 cyc", "jpeg 90 mean", "jpeg 40 cyc", "jpeg 40 mean"])
         XCTAssertEqual(Double(csv[1][3]), result.rows[0].averagePrecision)
         for name in written where name.hasSuffix(".png") {
             let png = try ImageDecoder.decode(path: out.appendingPathComponent(name).path).image

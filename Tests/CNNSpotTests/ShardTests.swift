@@ -64,12 +64,15 @@ final class ShardTests: XCTestCase {
 final class ShardedScoringSelectTests: XCTestCase {
     func testShardsCoverTheJobOnceInSetOrder() throws {
         func set(_ name: String, _ paths: [String]) -> ImageSet {
-            ImageSet(name: name, root: "/r/\(name)", classes: [],
-                     images: paths.enumerated().map { LabeledImage(path: $1, label: $0 % 2, setName: name, className: nil) })
+            ImageSet(
+                name: name, root: "/r/\(name)", classes: [],
+                images: paths.enumerated().map { LabeledImage(path: $1, label: $0 % 2, setName: name, className: nil) })
         }
         // Set order is not path order, and one set is empty.
-        let sets = [set("b", ["/r/b/9.png", "/r/b/1.png", "/r/b/5.png"]), set("empty", []),
-                    set("a", ["/r/a/z.png", "/r/a/b.png", "/r/a/c.png", "/r/a/a.png"])]
+        let sets = [
+            set("b", ["/r/b/9.png", "/r/b/1.png", "/r/b/5.png"]), set("empty", []),
+            set("a", ["/r/a/z.png", "/r/a/b.png", "/r/a/c.png", "/r/a/a.png"])
+        ]
         let all = sets.flatMap { $0.images.map(\.path) }
         var seen = [Int](repeating: 0, count: all.count)
         for i in 0..<3 {

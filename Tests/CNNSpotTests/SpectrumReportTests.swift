@@ -91,22 +91,30 @@ final class SpectrumReportTests: XCTestCase {
         let r256 = try SpectrumReport.compute(sources[0], settings: settings)
         XCTAssertEqual(r256.imageCount, 2)
         XCTAssertTrue(r256.skipped.contains { $0.contains("small.png") && $0.contains("40x40") }, "\(r256.skipped)")
-        XCTAssertThrowsError(try SpectrumReport.compute(.init(name: "x", label: nil, files: [plain.appendingPathComponent("broken.png").path]),
-                                                        settings: settings)) { XCTAssertTrue("\($0)".contains("broken.png"), "\($0)") }
+        XCTAssertThrowsError(
+            try SpectrumReport.compute(
+                .init(name: "x", label: nil, files: [plain.appendingPathComponent("broken.png").path]),
+                settings: settings)
+        ) { XCTAssertTrue("\($0)".contains("broken.png"), "\($0)") }
 
         let set = try SpectrumReport.sources(of: minisynths.appendingPathComponent("srvgg").path, maxImages: 2)
         settings.size = 64; settings.planes = .grey
         let results = try set.map { try SpectrumReport.compute($0, settings: settings) }
         let out = dir.appendingPathComponent("out")
         let written = try SpectrumReport.write([results, [r]], to: out, window: 9)
-        XCTAssertEqual(Set(written), ["srvgg_real.npy", "srvgg_real.png", "srvgg_fake.npy", "srvgg_fake.png", "srvgg.png",
-                                      "mixed.npy", "mixed.png", "spectra.png", "spectrum.json"])
+        XCTAssertEqual(
+            Set(written),
+            [
+                "srvgg_real.npy", "srvgg_real.png", "srvgg_fake.npy", "srvgg_fake.png", "srvgg.png",
+                "mixed.npy", "mixed.png", "spectra.png", "spectrum.json"
+            ])
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("spectrum.json"))) as? [String: Any])
         let entries = try XCTUnwrap(json["sources"] as? [[String: Any]])
         XCTAssertEqual(entries.map { $0["stem"] as? String }, ["srvgg_real", "srvgg_fake", "mixed"])
         XCTAssertEqual(entries.map { $0["images"] as? Int }, [2, 2, 3])
-        XCTAssertEqual((entries[1]["upsampling_peak_strength"] as? NSNumber)?.doubleValue,
-                       SpectrumReport.upsamplingPeakStrength(results[1].planes[0], width: 64, height: 64))
+        XCTAssertEqual(
+            (entries[1]["upsampling_peak_strength"] as? NSNumber)?.doubleValue,
+            SpectrumReport.upsamplingPeakStrength(results[1].planes[0], width: 64, height: 64))
         let npy = try NpyArray.read(from: out.appendingPathComponent("srvgg_fake.npy"))
         XCTAssertEqual(npy.shape, [64, 64]); XCTAssertEqual(npy.doubles, results[1].planes[0])
         XCTAssertEqual(try NpyArray.read(from: out.appendingPathComponent("mixed.npy")).shape, [3, 32, 32])
@@ -124,7 +132,11 @@ final class SpectrumReportNamingTests: XCTestCase {
         XCTAssertEqual(a.map(\.stem), ["srvgg_1_fake"], "a set's half alone is named after its set")
         let set = try SpectrumReport.sources(of: minisynths.appendingPathComponent("srvgg").path, maxImages: 1)
         let named = SpectrumReport.uniquelyNamed([set, set, a, a, [.init(name: "spectra", label: nil, files: [])]])
-        XCTAssertEqual(named.map { $0.map(\.stem) }, [["srvgg_real", "srvgg_fake"], ["srvgg-2_real", "srvgg-2_fake"],
-                                                     ["srvgg_1_fake"], ["srvgg_1_fake-2"], ["spectra-2"]])
+        XCTAssertEqual(
+            named.map { $0.map(\.stem) },
+            [
+                ["srvgg_real", "srvgg_fake"], ["srvgg-2_real", "srvgg-2_fake"],
+                ["srvgg_1_fake"], ["srvgg_1_fake-2"], ["spectra-2"]
+            ])
     }
 }

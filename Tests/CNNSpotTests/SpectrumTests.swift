@@ -11,9 +11,11 @@ func testMedian3(_ x: [Float], _ w: Int, _ h: Int) -> [Float] {
     for y in 0..<h {
         for xx in 0..<w {
             var k = 0
-            for dy in -1...1 { for dx in -1...1 {
-                window[k] = x[reflect(y + dy, h) * w + reflect(xx + dx, w)]; k += 1
-            } }
+            for dy in -1...1 {
+                for dx in -1...1 {
+                    window[k] = x[reflect(y + dy, h) * w + reflect(xx + dx, w)]; k += 1
+                }
+            }
             window.sort()
             out[y * w + xx] = window[4]
         }
@@ -82,12 +84,16 @@ final class SpectrumArtifactTests: XCTestCase {
         var fake = ResidualSpectrum(width: 64, height: 64, medianFilter: testMedian3)
         for _ in 0..<8 {
             var a = [UInt8](repeating: 0, count: 64 * 64 * 3), b = a
-            for y in 0..<64 { for x in 0..<64 { for c in 0..<3 {
-                let v = 60 + Int(rng.next() % 120)
-                a[(y * 64 + x) * 3 + c] = UInt8(v)
-                // A 2-pixel checkerboard of +-6 levels: the classic transposed-convolution trace.
-                b[(y * 64 + x) * 3 + c] = UInt8(v + ((x + y) % 2 == 0 ? 6 : -6))
-            } } }
+            for y in 0..<64 {
+                for x in 0..<64 {
+                    for c in 0..<3 {
+                        let v = 60 + Int(rng.next() % 120)
+                        a[(y * 64 + x) * 3 + c] = UInt8(v)
+                        // A 2-pixel checkerboard of +-6 levels: the classic transposed-convolution trace.
+                        b[(y * 64 + x) * 3 + c] = UInt8(v + ((x + y) % 2 == 0 ? 6 : -6))
+                    }
+                }
+            }
             try real.add(RGBImage(width: 64, height: 64, pixels: a))
             try fake.add(RGBImage(width: 64, height: 64, pixels: b))
         }
@@ -96,9 +102,12 @@ final class SpectrumArtifactTests: XCTestCase {
         let median = f.sorted()[f.count / 2]
         XCTAssertGreaterThan(f[0] - median, 2.0, "fake: checkerboard peak stands out (log units)")
         XCTAssertLessThan(abs(r[0] - r.sorted()[r.count / 2]), 2.0, "real: no peak")
-        let map = Heatmap(panels: [HeatmapPanel(title: "real", width: 64, height: 64, values: r),
-                                   HeatmapPanel(title: "fake", width: 64, height: 64, values: f)],
-                          title: "mean residual spectrum", colormap: .magma)
+        let map = Heatmap(
+            panels: [
+                HeatmapPanel(title: "real", width: 64, height: 64, values: r),
+                HeatmapPanel(title: "fake", width: 64, height: 64, values: f)
+            ],
+            title: "mean residual spectrum", colormap: .magma)
         let im = map.render()
         savePlotForViewing(im, "heatmap_spectra")
         XCTAssertEqual(map.effectiveScale, 4)

@@ -19,7 +19,9 @@ final class SynthAutoencoderFamilyTests: XCTestCase {
             let fakes = try reals.map { try family.fake(of: $0, seed: 0) }
             let psnr = zip(reals, fakes).map { SynthTensor.psnr($0, $1) }.sorted()
             let fakePeak = try SynthTestPatches.peakStrength(fakes)
-            print("ae-\(up): trained in \(trainSeconds) s; peak strength fakes \(fakePeak) vs reals \(realPeak); PSNR \(psnr.min()!)..\(psnr.max()!) dB, median \(psnr.sorted()[psnr.count / 2])")
+            print(
+                "ae-\(up): trained in \(trainSeconds) s; peak strength fakes \(fakePeak) vs reals \(realPeak); PSNR \(psnr.min()!)..\(psnr.max()!) dB, median \(psnr.sorted()[psnr.count / 2])"
+            )
             XCTAssertGreaterThan(fakePeak, realPeak + 0.15, "ae-\(up): up-sampling peaks of the fakes")
             // Measured (release, 300 steps): median 20.1 (transposed) to 22.3 dB; worst patch 11.9 dB
             // (ae-transposed, a brief training leaves some colour error), the others >= 16.4 dB.
@@ -78,7 +80,9 @@ extension SynthAutoencoderFamilyTests {
     func testErrorsNameTheProblem() throws {
         let family = try AutoencoderFamily(up: "nearest", training: Self.quick)
         XCTAssertThrowsError(try family.fake(of: RGBImage(width: 16, height: 16), seed: 0)) { XCTAssertTrue("\($0)".contains("prepare"), "\($0)") }
-        XCTAssertThrowsError(try family.prepare(patches: [], directory: NSTemporaryDirectory())) { XCTAssertTrue("\($0)".contains("no training patches"), "\($0)") }
+        XCTAssertThrowsError(try family.prepare(patches: [], directory: NSTemporaryDirectory())) {
+            XCTAssertTrue("\($0)".contains("no training patches"), "\($0)")
+        }
         XCTAssertThrowsError(try AutoencoderFamily(up: "bicubic"))
         let dir = try makeTempDir(self)
         try Data("not a safetensors file".utf8).write(to: dir.appendingPathComponent("ae-nearest.safetensors"))

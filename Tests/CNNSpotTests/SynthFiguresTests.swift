@@ -17,8 +17,10 @@ final class SynthFiguresTests: XCTestCase {
         let count = Int(ProcessInfo.processInfo.environment["CNNSPOT_SYNTH_FIGURE_PATCHES"] ?? "") ?? 48
         let reals = try SynthTestPatches.load(count: count, size: 256)
         let realResult = try result(reals, name: "real", label: "real")
-        var lines = ["# measured by Tests/CNNSpotTests/SynthFiguresTests.swift: \(count) centre 256x256 patches of ../shared/data/photos",
-                     "# family  peak_strength_fakes  peak_strength_reals  psnr_min  psnr_median  psnr_max  seconds_prepare"]
+        var lines = [
+            "# measured by Tests/CNNSpotTests/SynthFiguresTests.swift: \(count) centre 256x256 patches of ../shared/data/photos",
+            "# family  peak_strength_fakes  peak_strength_reals  psnr_min  psnr_median  psnr_max  seconds_prepare"
+        ]
         var pairs: [[RGBImage]] = [Array(reals.prefix(4))]
         var names = ["real"]
         for entry in SynthFamilies.available {
@@ -33,8 +35,10 @@ final class SynthFiguresTests: XCTestCase {
             try Data(try ImageEncoder.png(figure)).write(to: out.appendingPathComponent("spectrum_\(entry.name).png"))
             let peak = SpectrumReport.upsamplingPeakStrength(fakeResult.planes[0], width: 256, height: 256)
             let realPeak = SpectrumReport.upsamplingPeakStrength(realResult.planes[0], width: 256, height: 256)
-            lines.append(String(format: "%@ %.3f %.3f %.1f %.1f %.1f %.1f", entry.name, peak, realPeak, psnr.first!, psnr[psnr.count / 2],
-                                psnr.last!, prepareSeconds))
+            lines.append(
+                String(
+                    format: "%@ %.3f %.3f %.1f %.1f %.1f %.1f", entry.name, peak, realPeak, psnr.first!, psnr[psnr.count / 2],
+                    psnr.last!, prepareSeconds))
             pairs.append(Array(fakes.prefix(4)))
             names.append(entry.name)
         }
@@ -46,8 +50,9 @@ final class SynthFiguresTests: XCTestCase {
     private func result(_ images: [RGBImage], name: String, label: String) throws -> SpectrumReport.Result {
         var acc = ResidualSpectrum(width: 256, height: 256, medianFilter: SpectrumReport.median3)
         for im in images { try acc.add(im) }
-        return SpectrumReport.Result(source: .init(name: name, label: label, files: []), planes: acc.mean()!, size: 256,
-                                     imageCount: images.count)
+        return SpectrumReport.Result(
+            source: .init(name: name, label: label, files: []), planes: acc.mean()!, size: 256,
+            imageCount: images.count)
     }
 
     /// Columns: real, then each family; rows: patches; 128x128 centre crops, a title row.

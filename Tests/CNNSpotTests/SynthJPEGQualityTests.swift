@@ -62,7 +62,9 @@ final class SynthJPEGQualityTests: XCTestCase {
             let ours = ["4:2:0", "4:2:2", "4:4:4"].contains(q.samplingName) ? q.samplingName : "other"
             if ours == row[chroma] { chromaAgree += 1 }
         }
-        print("synth jpeg: quality agrees on \(agree) of \(rows.count - 1) photos (\(exact) exact IJG tables), chroma on \(chromaAgree); \(disagreements.prefix(5))")
+        print(
+            "synth jpeg: quality agrees on \(agree) of \(rows.count - 1) photos (\(exact) exact IJG tables), chroma on \(chromaAgree); \(disagreements.prefix(5))"
+        )
         XCTAssertEqual(rows.count - 1, 660)
         XCTAssertEqual(agree, 660, "\(disagreements)")
         XCTAssertEqual(chromaAgree, 660)
@@ -97,8 +99,9 @@ final class SynthJPEGQualityTests: XCTestCase {
             let q = try JPEGQuantization.read(data: data, name: name)
             let decoded = try ImageDecoder.decode(data: data, name: name, options: DecodeOptions(applyEXIFOrientation: true))
             XCTAssertEqual(decoded.exifOrientation ?? 1, orientation, name)
-            let g = SynthJPEGGrid.phase(orientation: orientation, storedWidth: q.width, storedHeight: q.height,
-                                                mcuWidth: q.mcuWidth, mcuHeight: q.mcuHeight)
+            let g = SynthJPEGGrid.phase(
+                orientation: orientation, storedWidth: q.width, storedHeight: q.height,
+                mcuWidth: q.mcuWidth, mcuHeight: q.mcuHeight)
             // Transposing orientations re-encode with the transposed tables.
             let tables = orientation >= 5 ? q.transposed() : q
             func error(left: Int, top: Int) throws -> Double {

@@ -26,7 +26,9 @@ final class SynthRandomFamilyTests: XCTestCase {
             XCTAssertEqual(fakes.map { [$0.width, $0.height] }, reals.map { [$0.width, $0.height] })
             let psnr = zip(reals, fakes).map { SynthTensor.psnr($0, $1) }
             let fakePeak = try SynthTestPatches.peakStrength(fakes)
-            print("random-\(up): peak strength fakes \(fakePeak) vs reals \(realPeak); PSNR vs real \(psnr.min()!)..\(psnr.max()!) dB, median \(psnr.sorted()[psnr.count / 2])")
+            print(
+                "random-\(up): peak strength fakes \(fakePeak) vs reals \(realPeak); PSNR vs real \(psnr.min()!)..\(psnr.max()!) dB, median \(psnr.sorted()[psnr.count / 2])"
+            )
             XCTAssertGreaterThan(fakePeak, max(realPeak, noisyPeak) + 0.15, "random-\(up): up-sampling peaks of the fakes")
             XCTAssertGreaterThan(psnr.min()!, 15, "random-\(up): content kept")
             XCTAssertLessThan(psnr.max()!, 45, "random-\(up): the fake differs from the real")

@@ -6,12 +6,15 @@ import XCTest
 /// split, determinism across threads, bad inputs, refusing / forcing / resuming an output.
 final class SynthRunTests: XCTestCase {
     func run(_ o: SynthOptions, _ families: [SynthFamily], threads: Int = 1, resume: Bool = false, force: Bool = false)
-        throws -> (SynthSummary, [String]) {
+        throws -> (SynthSummary, [String])
+    {
         var c = SynthTestData.controls(threads: threads)
         c.resume = resume; c.force = force
         var lines: [String] = []
         let lock = NSLock()
-        let s = try SynthRun(options: o, families: families, controls: c) { l in lock.lock(); lines.append(l); lock.unlock() }.run()
+        let s = try SynthRun(options: o, families: families, controls: c) { l in
+            lock.lock(); lines.append(l); lock.unlock()
+        }.run()
         return (s, lines)
     }
 
@@ -109,7 +112,7 @@ final class SynthRunTests: XCTestCase {
         let o = SynthTestData.options([photos.path, photos.appendingPathComponent("missing.jpg").path], out: out, families: ["check-box2x"])
         let (s, lines) = try run(o, [SynthCheckFamily()], threads: 2)
         XCTAssertEqual(s.failures, 3, "\(lines)")  // truncated, text, missing
-        XCTAssertEqual(s.skipped, 2, "\(lines)")   // tiny, copy
+        XCTAssertEqual(s.skipped, 2, "\(lines)")  // tiny, copy
         for name in ["truncated.jpg", "text.png", "missing.jpg", "tiny.png", "copy.jpg"] {
             XCTAssertTrue(lines.contains { $0.contains(name) }, "no line names \(name): \(lines)")
         }
@@ -118,8 +121,10 @@ final class SynthRunTests: XCTestCase {
 
         // A family making wrong-sized fakes: every pair fails, named, nothing written for it.
         let out2 = try makeTempDir(self).appendingPathComponent("out")
-        let (s2, lines2) = try run(SynthTestData.options([photos.appendingPathComponent("100007.jpg").path], out: out2,
-                                                         families: ["test-wrongsize"]), [WrongSizeFamily()])
+        let (s2, lines2) = try run(
+            SynthTestData.options(
+                [photos.appendingPathComponent("100007.jpg").path], out: out2,
+                families: ["test-wrongsize"]), [WrongSizeFamily()])
         XCTAssertEqual(s2.failures, 3, "\(lines2)")
         XCTAssertTrue(lines2.allSatisfy { $0.contains("100007.jpg") && $0.contains("8x8") }, "\(lines2)")
         XCTAssertEqual(try SynthTestData.manifest(out2).count, 0)

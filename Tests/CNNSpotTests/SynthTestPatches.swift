@@ -12,8 +12,11 @@ enum SynthTestPatches {
         let inet = try fm.contentsOfDirectory(atPath: root.appendingPathComponent("imagenet").path).sorted().map { "imagenet/\($0)" }
         var files: [String] = []
         for i in 0..<count { files.append(i % 2 == 0 ? bsds[i / 2 * 7 % bsds.count] : inet[i / 2 * 5 % inet.count]) }
-        return try files.map { try ResidualSpectrum.centerCrop(ImageDecoder.decode(path: root.appendingPathComponent($0).path).image,
-                                                               width: size, height: size) }
+        return try files.map {
+            try ResidualSpectrum.centerCrop(
+                ImageDecoder.decode(path: root.appendingPathComponent($0).path).image,
+                width: size, height: size)
+        }
     }
 
     /// The spectrum tool's measure: up-sampling peak strength of the mean residual spectrum.

@@ -29,9 +29,11 @@ final class BlurUpFamily: SynthFamily {
             for x in 0..<w {
                 for c in 0..<3 {
                     var s = 0
-                    for dy in -1...1 { for dx in -1...1 {
-                        s += Int(patch[min(max(x + dx, 0), w - 1), min(max(y + dy, 0), h - 1), c])
-                    } }
+                    for dy in -1...1 {
+                        for dx in -1...1 {
+                            s += Int(patch[min(max(x + dx, 0), w - 1), min(max(y + dy, 0), h - 1), c])
+                        }
+                    }
                     out[x, y, c] = UInt8(min(255, (s + 4) / 9 + offset))
                 }
             }
@@ -58,13 +60,15 @@ enum SynthTestData {
         let dir = try makeTempDir(test).appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for f in ["bsds500/100007.jpg", "bsds500/100039.jpg", "bsds500/100075.jpg", "imagenet/n02013706_limpkin.JPEG"] {
-            try FileManager.default.copyItem(at: photos.appendingPathComponent(f),
-                                             to: dir.appendingPathComponent((f as NSString).lastPathComponent))
+            try FileManager.default.copyItem(
+                at: photos.appendingPathComponent(f),
+                to: dir.appendingPathComponent((f as NSString).lastPathComponent))
         }
         let png = try ImageDecoder.decode(path: photos.appendingPathComponent("bsds500/101027.jpg").path).image
         try png.writePNG(to: dir.appendingPathComponent("lossless.png"))
-        try FileManager.default.copyItem(at: TestPaths.root.appendingPathComponent("Fixtures/codecs/photo_lossy.webp"),
-                                         to: dir.appendingPathComponent("photo_lossy.webp"))
+        try FileManager.default.copyItem(
+            at: TestPaths.root.appendingPathComponent("Fixtures/codecs/photo_lossy.webp"),
+            to: dir.appendingPathComponent("photo_lossy.webp"))
         return dir
     }
 
@@ -111,12 +115,16 @@ enum SynthTestData {
         var chars = Substring(text)
         while let c = chars.popFirst() {
             if quoted {
-                if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } }
-                else { field.append(c) }
-            } else if c == "\"" { quoted = true }
-            else if c == "," { row.append(field); field = "" }
-            else if c == "\n" || c == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
-            else { field.append(c) }
+                if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } } else { field.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\n" || c == "\r\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
         }
         return rows
     }

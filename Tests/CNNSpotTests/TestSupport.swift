@@ -17,8 +17,10 @@ enum TestPaths {
 /// Largest absolute difference within `tolerance * scale` (`CNNSpotTestSupport.assertClose`
 /// with that atol and no rtol); fails (count first) when counts differ.
 @discardableResult
-func assertClose(_ a: [Double], _ b: [Double], tolerance: Double, relativeTo scale: Double = 1,
-                 _ what: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
+func assertClose(
+    _ a: [Double], _ b: [Double], tolerance: Double, relativeTo scale: Double = 1,
+    _ what: String, file: StaticString = #filePath, line: UInt = #line
+) -> Double {
     CNNSpotTestSupport.assertClose(a, b, atol: tolerance * scale, rtol: 0, what, file: file, line: line)
 }
 

@@ -109,9 +109,10 @@ final class TrainingContinueFromTorchTests: XCTestCase {
                 }
             }
         }
-        print("continue-from step 3 vs torch: loss \(loss) vs \(refLoss); worst grad err \(worst.grad) (of scale), "
-            + "params with moments \(worst.moment), fresh params \(worst.fresh) over \(checked) samples (\(flips) near-zero-gradient sign flips), "
-            + "BN stats \(worst.stats) (relative)")
+        print(
+            "continue-from step 3 vs torch: loss \(loss) vs \(refLoss); worst grad err \(worst.grad) (of scale), "
+                + "params with moments \(worst.moment), fresh params \(worst.fresh) over \(checked) samples (\(flips) near-zero-gradient sign flips), "
+                + "BN stats \(worst.stats) (relative)")
         XCTAssertLessThanOrEqual(worst.grad, 2e-3)
         XCTAssertLessThanOrEqual(worst.moment, 1e-7)
         XCTAssertLessThanOrEqual(worst.fresh, 1e-7)

@@ -27,8 +27,9 @@ func makeMiniSynthsSubset(_ test: XCTestCase, train: Int, val: Int) throws -> UR
 /// subset, and the loader's independence from thread count and timing.
 final class TrainingDataTests: XCTestCase {
     func labelled(_ labels: [Int]) -> TrainingData {
-        TrainingData(images: labels.enumerated().map { LabeledImage(path: "/x/\($0.offset).png", label: $0.element) },
-                     root: "/x")
+        TrainingData(
+            images: labels.enumerated().map { LabeledImage(path: "/x/\($0.offset).png", label: $0.element) },
+            root: "/x")
     }
 
     func testEpochOrderIsASeededPermutation() {
@@ -93,8 +94,9 @@ final class TrainingDataTests: XCTestCase {
         let pipeline = try AugmentationPipeline(options: aug)
         let order = data.order(epoch: 2, seed: 9, classBalance: false)
         func pass(workers: Int, start: Int = 0) -> [TrainingBatch] {
-            let loader = TrainingBatchLoader(data: data, indices: order, batchSize: 4, pipeline: pipeline, seed: 9,
-                                             streamTag: 2, startBatch: start, workers: workers)
+            let loader = TrainingBatchLoader(
+                data: data, indices: order, batchSize: 4, pipeline: pipeline, seed: 9,
+                streamTag: 2, startBatch: start, workers: workers)
             var out: [TrainingBatch] = []
             while let b = loader.next() { out.append(b) }
             return out

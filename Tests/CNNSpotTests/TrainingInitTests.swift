@@ -10,8 +10,13 @@ final class TrainingInitTests: XCTestCase {
         var tensors: [(key: String, tensor: CheckpointTensor)] = []
         for (key, _) in ResNetSpec(spec.architecture, numClasses: 1000).stateDictShapes {
             let t = source[key]!
-            tensors.append((key, key.hasSuffix("num_batches_tracked") ? try CheckpointTensor(shape: [], int64s: [0])
-                : try CheckpointTensor(shape: t.shape, floats: t.data)))
+            tensors.append(
+                (
+                    key,
+                    key.hasSuffix("num_batches_tracked")
+                        ? try CheckpointTensor(shape: [], int64s: [0])
+                        : try CheckpointTensor(shape: t.shape, floats: t.data)
+                ))
         }
         let path = dir.appendingPathComponent("imagenet-\(spec.architecture.rawValue).safetensors").path
         try SafeTensorsWriter.write(tensors, to: path)

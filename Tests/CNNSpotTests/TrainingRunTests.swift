@@ -57,7 +57,9 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(summary.skippedImages, 0)
         let epochs = summary.epochs
         XCTAssertEqual(epochs.map(\.epoch), [0, 1, 2, 3, 4])
-        for e in epochs { print(String(format: "tiny run epoch %d: loss %.4f, val acc %.3f, val AP %.3f", e.epoch, e.trainLoss, e.valAccuracy, e.valAP ?? .nan)) }
+        for e in epochs {
+            print(String(format: "tiny run epoch %d: loss %.4f, val acc %.3f, val AP %.3f", e.epoch, e.trainLoss, e.valAccuracy, e.valAP ?? .nan))
+        }
         // Bounds from seeds 1, 2, 11 (CLI and here): loss ratio last/first 0.48-0.76; best AP
         // 0.75-0.87, last AP 0.75-0.79. Eval-mode BatchNorm after 40 steps makes single epochs
         // noisy (one epoch fell to 0.49 AP), hence best-of-run plus a lower bar for the last one.

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the timing harnesses measure besides wall time: CPU time (which, unlike wall time,

@@ -42,12 +42,14 @@ public enum InferenceBenchmark {
     public static func run(_ settings: Settings, line: (String) -> Void) throws {
         let spec = ResNetSpec(settings.architecture, numClasses: 1)
         let buildStart = Date()
-        let network = try InferenceNetwork(spec: spec, stateDict: SyntheticWeights.stateDict(spec),
-                                           algorithm: settings.algorithm, precision: settings.precision,
-                                           compute: ComputeOptions(threads: settings.threads))
-        line("# \(settings.architecture.rawValue), synthetic weights, \(settings.precision.rawValue), \(settings.algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(settings.threads), "
-             + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
-             + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(BenchmarkClock.loadAverage())")
+        let network = try InferenceNetwork(
+            spec: spec, stateDict: SyntheticWeights.stateDict(spec),
+            algorithm: settings.algorithm, precision: settings.precision,
+            compute: ComputeOptions(threads: settings.threads))
+        line(
+            "# \(settings.architecture.rawValue), synthetic weights, \(settings.precision.rawValue), \(settings.algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(settings.threads), "
+                + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
+                + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(BenchmarkClock.loadAverage())")
         line("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")
         for c in settings.cases {
             let (n, s) = (c.batch, c.size)
@@ -68,12 +70,15 @@ public enum InferenceBenchmark {
             let cpuPerRun = (BenchmarkClock.processCPUSeconds() - cpuStart) / Double(settings.runs) * 1e3
             let median = BenchmarkClock.median(times)
             let gflops = Double(n) * network.flops(height: s, width: s) / (median / 1e3) / 1e9
-            line("\(n)x\(s)".padding(toLength: 10, withPad: " ", startingAt: 0)
-                 + String(format: " %10.1f %8.1f %7.2f %8.1f %12.0f %9.0f %11.1f  %.6f",
-                          median, times.min()!, Double(n) / (median / 1e3), gflops, BenchmarkClock.peakRSSMegabytes(), first,
-                          cpuPerRun, logits[0]))
-            line("    plan: \(network.cachedPlanBytes >> 20) MiB (activations, scratchpad, shape-specific weights); "
-                 + "weights: \(network.weightBytes >> 20) MiB")
+            line(
+                "\(n)x\(s)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %10.1f %8.1f %7.2f %8.1f %12.0f %9.0f %11.1f  %.6f",
+                        median, times.min()!, Double(n) / (median / 1e3), gflops, BenchmarkClock.peakRSSMegabytes(), first,
+                        cpuPerRun, logits[0]))
+            line(
+                "    plan: \(network.cachedPlanBytes >> 20) MiB (activations, scratchpad, shape-specific weights); "
+                    + "weights: \(network.weightBytes >> 20) MiB")
             if settings.implementations {
                 for (step, impl) in try network.implementations(batch: n, height: s, width: s) { line("    \(step): \(impl)") }
             }

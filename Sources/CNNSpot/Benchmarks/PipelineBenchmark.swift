@@ -68,13 +68,17 @@ public enum PipelineBenchmark {
             let cpu = BenchmarkClock.threadCPUSeconds() - c0
             rates.append(Double(files.count) / dt)
             cpuRates.append(Double(files.count) / cpu)
-            line(String(format: "run %d: %d images in %.3f s = %.1f images/s (CPU time %.3f s = %.1f images/s)",
-                        r, files.count, dt, rates.last!, cpu, cpuRates.last!))
+            line(
+                String(
+                    format: "run %d: %d images in %.3f s = %.1f images/s (CPU time %.3f s = %.1f images/s)",
+                    r, files.count, dt, rates.last!, cpu, cpuRates.last!))
         }
         if settings.breakdown { try breakdown(files, line: line) }
-        line(String(format: "swift pipeline: median %.1f images/s wall, %.1f images/s CPU over %d runs (%d images, 1 thread; checksum %.3f; blur path %@)",
-                    BenchmarkClock.median(rates), BenchmarkClock.median(cpuRates), settings.runs, files.count, checksum,
-                    SIMDPath.current.rawValue as NSString))
+        line(
+            String(
+                format: "swift pipeline: median %.1f images/s wall, %.1f images/s CPU over %d runs (%d images, 1 thread; checksum %.3f; blur path %@)",
+                BenchmarkClock.median(rates), BenchmarkClock.median(cpuRates), settings.runs, files.count, checksum,
+                SIMDPath.current.rawValue as NSString))
     }
 
     /// CPU milliseconds per image for each step on its own (decode, blur at sigma 1.5 and 3,

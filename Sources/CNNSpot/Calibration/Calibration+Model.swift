@@ -9,24 +9,32 @@ extension Calibration {
     /// the uncertain band (`uncertain_low`, `uncertain_high`: written from `band`, or removed).
     /// Returns the metadata written.
     @discardableResult
-    public static func writeModel(from input: String, to output: String, threshold: Double,
-                                  band: ClosedRange<Double>? = nil,
-                                  calibration: [String: Any]) throws -> [String: String] {
-        try writeModel(from: input, to: output, threshold: threshold, band: band,
-                       calibrationJSON: try? JSONText.data(calibration))
+    public static func writeModel(
+        from input: String, to output: String, threshold: Double,
+        band: ClosedRange<Double>? = nil,
+        calibration: [String: Any]
+    ) throws -> [String: String] {
+        try writeModel(
+            from: input, to: output, threshold: threshold, band: band,
+            calibrationJSON: try? JSONText.data(calibration))
     }
 
     /// `writeModel` with the fit described by `record` (what `cnnspot calibrate` stores).
     @discardableResult
-    public static func writeModel(from input: String, to output: String, threshold: Double,
-                                  band: ClosedRange<Double>? = nil,
-                                  record: CalibrationRecord) throws -> [String: String] {
-        try writeModel(from: input, to: output, threshold: threshold, band: band,
-                       calibrationJSON: try? JSONText.encoder().encode(record))
+    public static func writeModel(
+        from input: String, to output: String, threshold: Double,
+        band: ClosedRange<Double>? = nil,
+        record: CalibrationRecord
+    ) throws -> [String: String] {
+        try writeModel(
+            from: input, to: output, threshold: threshold, band: band,
+            calibrationJSON: try? JSONText.encoder().encode(record))
     }
 
-    private static func writeModel(from input: String, to output: String, threshold: Double,
-                                   band: ClosedRange<Double>?, calibrationJSON: Data?) throws -> [String: String] {
+    private static func writeModel(
+        from input: String, to output: String, threshold: Double,
+        band: ClosedRange<Double>?, calibrationJSON: Data?
+    ) throws -> [String: String] {
         guard threshold > 0, threshold < 1 else {
             throw CalibrationError.notEnoughData("threshold \(threshold) is not a probability in (0, 1)")
         }
@@ -36,11 +44,13 @@ extension Calibration {
         if checkpoint.format == .safetensors && !checkpoint.metadata.isEmpty {
             metadata = checkpoint.metadata
         } else {
-            metadata = CNNSpotMetadata.make(for: tensors, manifest: [
-                "source": URL(fileURLWithPath: input).lastPathComponent,
-                "source_format": checkpoint.format.rawValue,
-                "state_dict_location": checkpoint.stateDictLocation ?? "",
-            ])
+            metadata = CNNSpotMetadata.make(
+                for: tensors,
+                manifest: [
+                    "source": URL(fileURLWithPath: input).lastPathComponent,
+                    "source_format": checkpoint.format.rawValue,
+                    "state_dict_location": checkpoint.stateDictLocation ?? ""
+                ])
         }
         // Swift prints the shortest decimal that parses back to the same Double.
         metadata[CNNSpotMetadata.threshold] = "\(threshold)"
@@ -51,8 +61,9 @@ extension Calibration {
             metadata["calibration"] = String(decoding: data, as: UTF8.self)
         }
         do {
-            try SafeTensorsWriter.write(tensors, metadata: metadata,
-                                        floats: checkpoint.format == .safetensors ? .keep : .float32, to: output)
+            try SafeTensorsWriter.write(
+                tensors, metadata: metadata,
+                floats: checkpoint.format == .safetensors ? .keep : .float32, to: output)
         } catch {
             throw CalibrationError.io(path: output, reason: "\(error)")
         }

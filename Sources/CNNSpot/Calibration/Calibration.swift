@@ -82,13 +82,16 @@ public enum Calibration {
             threshold = clamped
         }
         let after = Metrics.counts(data, threshold: threshold)
-        if note != nil, after.truePositives != Int((point.truePositiveRate * Double(data.fakeCount)).rounded())
-            || after.falsePositives != Int((point.falsePositiveRate * Double(data.realCount)).rounded()) {
+        if note != nil,
+            after.truePositives != Int((point.truePositiveRate * Double(data.fakeCount)).rounded())
+                || after.falsePositives != Int((point.falsePositiveRate * Double(data.realCount)).rounded())
+        {
             note! += " (which changes the rates: see 'after')"
         }
-        return CalibrationResult(target: target.description, threshold: threshold, previousThreshold: previousThreshold,
-                                 before: Metrics.counts(data, threshold: previousThreshold), after: after,
-                                 operatingPoint: point, note: note)
+        return CalibrationResult(
+            target: target.description, threshold: threshold, previousThreshold: previousThreshold,
+            before: Metrics.counts(data, threshold: previousThreshold), after: after,
+            operatingPoint: point, note: note)
     }
 
     /// The uncertain band around `threshold` for an error `rate` on `data`: its upper end is the
@@ -112,4 +115,3 @@ public enum Calibration {
         return l...max(l, h)
     }
 }
-

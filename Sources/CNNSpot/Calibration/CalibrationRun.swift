@@ -80,17 +80,22 @@ public enum CalibrationRun {
 
     /// Runs the calibration of `settings`. The model is loaded (`detector`) once the sets are
     /// found. `log` gets the warnings and each image that failed; `progress` makes the bar.
-    public static func run(_ settings: Settings, detector load: () throws -> Detector, log: (String) -> Void = { _ in },
-                           progress: (Int) -> ProgressBar = { ProgressBar(total: $0, label: "calibrate", enabled: false) })
-        throws -> Outcome {
+    public static func run(
+        _ settings: Settings, detector load: () throws -> Detector, log: (String) -> Void = { _ in },
+        progress: (Int) -> ProgressBar = { ProgressBar(total: $0, label: "calibrate", enabled: false) }
+    )
+        throws -> Outcome
+    {
         let discovery = try ForenSynthsLayout.discover(settings.setRoot)
         discovery.warnings.forEach(log)
         let detector = try load()
         let bar = progress(discovery.sets.reduce(0) { $0 + $1.images.count })
-        let scored = Evaluation.score(detector: detector, sets: discovery.sets, preprocessing: settings.preprocessing,
-                                      threshold: detector.threshold, batchSize: settings.batchSize,
-                                      decodeOptions: settings.decodeOptions, progress: { bar.advance(by: $0) })
-            .flatMap { $0 }
+        let scored = Evaluation.score(
+            detector: detector, sets: discovery.sets, preprocessing: settings.preprocessing,
+            threshold: detector.threshold, batchSize: settings.batchSize,
+            decodeOptions: settings.decodeOptions, progress: { bar.advance(by: $0) }
+        )
+        .flatMap { $0 }
         bar.finish()
         let ok = scored.filter { $0.probability != nil }
         for s in scored where s.error != nil { log("\(s.path): \(s.error!)") }

@@ -16,9 +16,11 @@ public struct DetectionRecord: Sendable, Equatable {
     /// Why the image could not be scored; nil when it was.
     public var error: String?
 
-    public init(path: String, probability: Double? = nil, logit: Double? = nil, label: String? = nil,
-                verdict: String? = nil,
-                width: Int? = nil, height: Int? = nil, format: String? = nil, error: String? = nil) {
+    public init(
+        path: String, probability: Double? = nil, logit: Double? = nil, label: String? = nil,
+        verdict: String? = nil,
+        width: Int? = nil, height: Int? = nil, format: String? = nil, error: String? = nil
+    ) {
         self.path = path; self.probability = probability; self.logit = logit; self.label = label
         self.verdict = verdict
         self.width = width; self.height = height; self.format = format; self.error = error
@@ -31,18 +33,22 @@ public struct DetectionRecord: Sendable, Equatable {
 
 /// `1 / (1 + exp(-x))` without overflow for large |x|.
 @inlinable public func sigmoid(_ x: Double) -> Double {
-    x >= 0 ? 1 / (1 + _exp(-x)) : { let e = _exp(x); return e / (1 + e) }()
+    x >= 0
+        ? 1 / (1 + _exp(-x))
+        : {
+            let e = _exp(x); return e / (1 + e)
+        }()
 }
 
 @usableFromInline func _exp(_ x: Double) -> Double {
     #if canImport(Glibc)
-    return Glibc.exp(x)
+        return Glibc.exp(x)
     #else
-    return Foundation.exp(x)
+        return Foundation.exp(x)
     #endif
 }
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif

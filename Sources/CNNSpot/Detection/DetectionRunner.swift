@@ -43,14 +43,18 @@ public final class DetectionRunner {
     private let load: (String) throws -> Loaded
 
     /// `normalization` nil: the model's own (`LogitModel.inputNormalization`), else ImageNet's.
-    public convenience init(model: LogitModel, threshold: Double, normalization: TensorNormalization? = nil,
-                            load: @escaping (String) throws -> Loaded) {
+    public convenience init(
+        model: LogitModel, threshold: Double, normalization: TensorNormalization? = nil,
+        load: @escaping (String) throws -> Loaded
+    ) {
         self.init(model: model, rule: Verdict.Rule(threshold: threshold), normalization: normalization, load: load)
     }
 
     /// `rule` gives each record's `verdict` (real, fake, or uncertain inside its band).
-    public init(model: LogitModel, rule: Verdict.Rule, normalization: TensorNormalization? = nil,
-                load: @escaping (String) throws -> Loaded) {
+    public init(
+        model: LogitModel, rule: Verdict.Rule, normalization: TensorNormalization? = nil,
+        load: @escaping (String) throws -> Loaded
+    ) {
         self.model = model
         self.rule = rule
         self.normalization = normalization ?? model.inputNormalization ?? .imageNet
@@ -105,7 +109,8 @@ public final class DetectionRunner {
                 case .success(let l):
                     var record = DetectionRecord(path: paths[i], width: l.fileWidth, height: l.fileHeight, format: l.format)
                     if l.image.width < Self.minimumSide || l.image.height < Self.minimumSide {
-                        record.error = "\(paths[i]): image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
+                        record.error =
+                            "\(paths[i]): image is \(l.image.width)x\(l.image.height); the network needs at least \(Self.minimumSide)x\(Self.minimumSide)"
                         done[i] = record
                         loader.release(cost)
                     } else {
@@ -143,7 +148,8 @@ public final class DetectionRunner {
             let logits = try model.logits(HostTensor(shape: [batch.count, 3, h, w], data: data))
             // One logit per image, never logits[n] of a wider head read as image n's.
             guard logits.count == batch.count else {
-                throw ModelLoadError(file: "model", problems: ["\(logits.count) outputs for \(batch.count) images: a detector gives exactly one logit per image"])
+                throw ModelLoadError(
+                    file: "model", problems: ["\(logits.count) outputs for \(batch.count) images: a detector gives exactly one logit per image"])
             }
             for n in batch.indices {
                 let z = Double(logits[n])

@@ -30,7 +30,8 @@ public final class Detector {
         self.threshold = threshold
         self.metadata = metadata
         self.format = format
-        self.rule = (try? Verdict.Rule(metadata: metadata)).map { Verdict.Rule(threshold: threshold, band: $0.band) }
+        self.rule =
+            (try? Verdict.Rule(metadata: metadata)).map { Verdict.Rule(threshold: threshold, band: $0.band) }
             ?? Verdict.Rule(threshold: threshold)
     }
 
@@ -42,8 +43,10 @@ public final class Detector {
     /// keys are ignored (missing ones are still an error: there is nothing to run without them).
     /// `precision`: the arithmetic of the network (`InferencePrecision`; fp32 by default).
     /// `compute`: the threads the network runs with (all cores by default).
-    public static func load(path: String, strict: Bool = true, precision: InferencePrecision = .fp32,
-                            compute: ComputeOptions = ComputeOptions()) throws -> Detector {
+    public static func load(
+        path: String, strict: Bool = true, precision: InferencePrecision = .fp32,
+        compute: ComputeOptions = ComputeOptions()
+    ) throws -> Detector {
         let checkpoint: LoadedCheckpoint
         do { checkpoint = try Checkpoint.load(path: path) } catch {
             let text = "\(error)"
@@ -60,8 +63,9 @@ public final class Detector {
             throw ModelLoadError(file: path, problems: ["\(error)"])
         }
         let threshold = rule.threshold
-        return Detector(network: network, modelPath: path, threshold: threshold,
-                        metadata: checkpoint.metadata, format: checkpoint.format.rawValue)
+        return Detector(
+            network: network, modelPath: path, threshold: threshold,
+            metadata: checkpoint.metadata, format: checkpoint.format.rawValue)
     }
 
     /// The model's float state dict and the network it describes (one-logit head required).
@@ -80,16 +84,24 @@ public final class Detector {
         }
         let named = checkpoint.metadata[CNNSpotMetadata.architecture]
         if let named, NetworkSpec.Architecture(rawValue: named) == nil {
-            throw ModelLoadError(file: file, problems: ["metadata architecture '\(named)' is not one of "
-                + NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", ")])
+            throw ModelLoadError(
+                file: file,
+                problems: [
+                    "metadata architecture '\(named)' is not one of "
+                        + NetworkSpec.Architecture.allCases.map(\.rawValue).joined(separator: ", ")
+                ])
         }
         let spec = try NetworkSpec(inferringFrom: shapes, named: named, file: file)
         let headKey = spec.headKey + ".weight"
         if spec.numClasses != 1 {
             // A detector reads one logit per image; a wider head (ImageNet's 1000 classes) would
             // have its outputs taken as the logits of other images.
-            throw ModelLoadError(file: file, problems: ["key `\(headKey)` has shape \(shapes[headKey] ?? []): a detector needs exactly one "
-                + "logit, shape [1, \(spec.featureChannels)] (ImageNet weights are for `train --init`)"])
+            throw ModelLoadError(
+                file: file,
+                problems: [
+                    "key `\(headKey)` has shape \(shapes[headKey] ?? []): a detector needs exactly one "
+                        + "logit, shape [1, \(spec.featureChannels)] (ImageNet weights are for `train --init`)"
+                ])
         }
         var problems = spec.mismatches(shapes)
         if !strict { problems.removeAll { $0.hasPrefix("unexpected key") } }
@@ -103,18 +115,22 @@ public final class Detector {
 
     /// A runner scoring files with this detector. An explicit `threshold` replaces the model's
     /// rule by a plain two-way decision (no uncertain band).
-    public func runner(preprocessing: TestTimePreprocessing, threshold: Double? = nil,
-                       decodeOptions: DecodeOptions = .default) -> DetectionRunner {
+    public func runner(
+        preprocessing: TestTimePreprocessing, threshold: Double? = nil,
+        decodeOptions: DecodeOptions = .default
+    ) -> DetectionRunner {
         DetectionRunner(model: network, rule: threshold.map { rule.overridingThreshold($0) } ?? rule) { path in
             let decoded = try ImageDecoder.decode(path: path, options: decodeOptions)
-            return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue,
-                         fileWidth: decoded.image.width, fileHeight: decoded.image.height)
+            return .init(
+                image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue,
+                fileWidth: decoded.image.width, fileHeight: decoded.image.height)
         }
     }
 
     /// The manifest entry for this model (hashes the file).
     public func manifestInfo() throws -> RunManifest.ModelInfo {
-        RunManifest.ModelInfo(path: modelPath, sha256: try RunManifest.fileSHA256(modelPath),
-                              architecture: spec.architecture.rawValue)
+        RunManifest.ModelInfo(
+            path: modelPath, sha256: try RunManifest.fileSHA256(modelPath),
+            architecture: spec.architecture.rawValue)
     }
 }

@@ -5,9 +5,11 @@ import Foundation
 /// normalisation, threshold, optional manifest). `num_batches_tracked` is stored as int64 as
 /// PyTorch has it.
 public enum ModelExport {
-    public static func safetensors(_ stateDict: StateDict, spec: NetworkSpec, threshold: Double = 0.5,
-                                   manifest: [String: Any] = [:], extraMetadata: [String: String] = [:],
-                                   float16: Bool = false) throws -> Data {
+    public static func safetensors(
+        _ stateDict: StateDict, spec: NetworkSpec, threshold: Double = 0.5,
+        manifest: [String: Any] = [:], extraMetadata: [String: String] = [:],
+        float16: Bool = false
+    ) throws -> Data {
         var tensors: [NamedTensor] = []
         for (key, shape) in spec.stateDictShapes {
             guard let t = stateDict[key] else { throw ModelLoadError(file: "export", problems: ["missing key `\(key)`"]) }
@@ -29,11 +31,14 @@ public enum ModelExport {
     }
 
     /// Writes atomically (a temporary file in the same folder, then rename).
-    public static func writeSafetensors(_ stateDict: StateDict, spec: NetworkSpec, to path: String, threshold: Double = 0.5,
-                                        manifest: [String: Any] = [:], extraMetadata: [String: String] = [:],
-                                        float16: Bool = false) throws {
-        let data = try safetensors(stateDict, spec: spec, threshold: threshold, manifest: manifest,
-                                   extraMetadata: extraMetadata, float16: float16)
+    public static func writeSafetensors(
+        _ stateDict: StateDict, spec: NetworkSpec, to path: String, threshold: Double = 0.5,
+        manifest: [String: Any] = [:], extraMetadata: [String: String] = [:],
+        float16: Bool = false
+    ) throws {
+        let data = try safetensors(
+            stateDict, spec: spec, threshold: threshold, manifest: manifest,
+            extraMetadata: extraMetadata, float16: float16)
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

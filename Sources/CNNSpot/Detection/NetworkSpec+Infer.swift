@@ -28,9 +28,12 @@ extension NetworkSpec {
         let heads = Set(Architecture.allCases.map { Self.family($0).head })
         let found = heads.sorted().filter { shapes[$0 + ".weight"]?.count == 2 }
         guard let headKey = found.first else {
-            throw ModelLoadError(file: file, problems: [
-                "no head weight `fc.weight` (ResNet), `fc1.weight` (NPR) or `_fc.weight` (EfficientNet-Lite) of shape [classes, features]: "
-                    + "not a state dict of a known architecture (keys: \(shapes.keys.sorted().prefix(5).joined(separator: ", "))...)"])
+            throw ModelLoadError(
+                file: file,
+                problems: [
+                    "no head weight `fc.weight` (ResNet), `fc1.weight` (NPR) or `_fc.weight` (EfficientNet-Lite) of shape [classes, features]: "
+                        + "not a state dict of a known architecture (keys: \(shapes.keys.sorted().prefix(5).joined(separator: ", "))...)"
+                ])
         }
         let classes = shapes[headKey + ".weight"]![0]
         if let named, let a = Architecture(rawValue: named) {
@@ -43,7 +46,8 @@ extension NetworkSpec {
             for key in shapes.keys where key.hasPrefix("layer") {
                 let parts = key.split(separator: ".")
                 guard parts.count >= 2, let stage = Int(parts[0].dropFirst(5)), (1...4).contains(stage),
-                      let index = Int(parts[1]) else { continue }
+                    let index = Int(parts[1])
+                else { continue }
                 counts[stage - 1] = max(counts[stage - 1], index + 1)
             }
             let bottleneck = shapes["layer1.0.conv3.weight"] != nil
@@ -52,7 +56,8 @@ extension NetworkSpec {
                 return layers == counts && (kind == .bottleneck) == bottleneck
             }
             guard let arch else {
-                throw ModelLoadError(file: file, problems: ["blocks per stage \(counts) (\(bottleneck ? "bottleneck" : "basic") blocks) match no ResNet-18/34/50/101/152"])
+                throw ModelLoadError(
+                    file: file, problems: ["blocks per stage \(counts) (\(bottleneck ? "bottleneck" : "basic") blocks) match no ResNet-18/34/50/101/152"])
             }
             self.init(arch, numClasses: classes)
             return

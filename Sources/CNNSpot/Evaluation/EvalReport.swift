@@ -9,8 +9,10 @@ public struct EvalReport {
     public var scores: [(preprocessing: String, images: [Evaluation.ScoredImage])]
     public var threshold: Double
 
-    public init(results: [Evaluation.SetResult], scores: [(preprocessing: String, images: [Evaluation.ScoredImage])],
-                threshold: Double) {
+    public init(
+        results: [Evaluation.SetResult], scores: [(preprocessing: String, images: [Evaluation.ScoredImage])],
+        threshold: Double
+    ) {
         self.results = results
         self.scores = scores
         self.threshold = threshold
@@ -28,7 +30,7 @@ public struct EvalReport {
 
     public static let csvColumns = [
         "testset", "accuracy", "avg precision", "real accuracy", "fake accuracy", "auc", "eer",
-        "tpr@fpr1%", "tpr@fpr5%", "best accuracy", "best threshold", "n real", "n fake", "failed", "preprocessing",
+        "tpr@fpr1%", "tpr@fpr5%", "best accuracy", "best threshold", "n real", "n fake", "failed", "preprocessing"
     ]
 
     private func f(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
@@ -40,17 +42,23 @@ public struct EvalReport {
         for block in preprocessingBlocks() {
             for r in block {
                 let m = r.metrics
-                lines.append([r.set, f(m?.atThreshold.accuracy), f(m?.averagePrecision), f(m?.atThreshold.realAccuracy),
-                              f(m?.atThreshold.fakeAccuracy), f(m?.rocAUC), f(m?.equalErrorRate?.rate),
-                              f(m?.atFPR1Percent?.truePositiveRate), f(m?.atFPR5Percent?.truePositiveRate),
-                              f(m?.bestAccuracy?.accuracy), f(m?.bestAccuracy?.threshold),
-                              "\(m?.realCount ?? 0)", "\(m?.fakeCount ?? 0)", "\(r.failed)", r.preprocessing]
+                lines.append(
+                    [
+                        r.set, f(m?.atThreshold.accuracy), f(m?.averagePrecision), f(m?.atThreshold.realAccuracy),
+                        f(m?.atThreshold.fakeAccuracy), f(m?.rocAUC), f(m?.equalErrorRate?.rate),
+                        f(m?.atFPR1Percent?.truePositiveRate), f(m?.atFPR5Percent?.truePositiveRate),
+                        f(m?.bestAccuracy?.accuracy), f(m?.bestAccuracy?.threshold),
+                        "\(m?.realCount ?? 0)", "\(m?.fakeCount ?? 0)", "\(r.failed)", r.preprocessing
+                    ]
                     .map(csvField).joined(separator: ","))
             }
             let mean = Evaluation.mean(block)
-            lines.append(["mean", f(mean["accuracy"]), f(mean["avg precision"]), f(mean["real accuracy"]),
-                          f(mean["fake accuracy"]), f(mean["auc"]), f(mean["eer"]), f(mean["tpr@fpr1%"]),
-                          f(mean["tpr@fpr5%"]), f(mean["best accuracy"]), "", "", "", "", block.first?.preprocessing ?? ""]
+            lines.append(
+                [
+                    "mean", f(mean["accuracy"]), f(mean["avg precision"]), f(mean["real accuracy"]),
+                    f(mean["fake accuracy"]), f(mean["auc"]), f(mean["eer"]), f(mean["tpr@fpr1%"]),
+                    f(mean["tpr@fpr5%"]), f(mean["best accuracy"]), "", "", "", "", block.first?.preprocessing ?? ""
+                ]
                 .map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -61,8 +69,11 @@ public struct EvalReport {
         var lines = ["preprocessing,set,class,path,label,format,probability,logit,error"]
         for (pre, block) in scores {
             for s in block {
-                lines.append([pre, s.setName, s.className ?? "", s.path, "\(s.label)", s.format ?? "",
-                              f(s.probability), f(s.logit), s.error ?? ""].map(csvField).joined(separator: ","))
+                lines.append(
+                    [
+                        pre, s.setName, s.className ?? "", s.path, "\(s.label)", s.format ?? "",
+                        f(s.probability), f(s.logit), s.error ?? ""
+                    ].map(csvField).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -89,25 +100,33 @@ public struct EvalReport {
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f", 100 * $0) } ?? "-" }
         for block in preprocessingBlocks() {
             out += "== \(block[0].preprocessing), threshold \(threshold)\n" + header + "\n"
-            func row(_ name: String, _ ap: Double?, _ acc: Double?, _ ra: Double?, _ fa: Double?, _ auc: Double?,
-                     _ eer: Double?, _ tpr: Double?, _ nr: String, _ nf: String) -> String {
+            func row(
+                _ name: String, _ ap: Double?, _ acc: Double?, _ ra: Double?, _ fa: Double?, _ auc: Double?,
+                _ eer: Double?, _ tpr: Double?, _ nr: String, _ nf: String
+            ) -> String {
                 TextTable.row([name, pct(ap), pct(acc), pct(ra), pct(fa), pct(auc), pct(eer), pct(tpr), nr, nf], widths)
             }
             for r in block {
                 let m = r.metrics
-                out += row(r.set, m?.averagePrecision, m?.atThreshold.accuracy, m?.atThreshold.realAccuracy,
-                           m?.atThreshold.fakeAccuracy, m?.rocAUC, m?.equalErrorRate?.rate,
-                           m?.atFPR5Percent?.truePositiveRate, "\(m?.realCount ?? 0)", "\(m?.fakeCount ?? 0)") + "\n"
+                out +=
+                    row(
+                        r.set, m?.averagePrecision, m?.atThreshold.accuracy, m?.atThreshold.realAccuracy,
+                        m?.atThreshold.fakeAccuracy, m?.rocAUC, m?.equalErrorRate?.rate,
+                        m?.atFPR5Percent?.truePositiveRate, "\(m?.realCount ?? 0)", "\(m?.fakeCount ?? 0)") + "\n"
             }
             if block.count > 1 {
                 let mean = Evaluation.mean(block)
-                out += row("mean", mean["avg precision"], mean["accuracy"], mean["real accuracy"], mean["fake accuracy"],
-                           mean["auc"], mean["eer"], mean["tpr@fpr5%"], "", "") + "\n"
+                out +=
+                    row(
+                        "mean", mean["avg precision"], mean["accuracy"], mean["real accuracy"], mean["fake accuracy"],
+                        mean["auc"], mean["eer"], mean["tpr@fpr5%"], "", "") + "\n"
             }
             for r in block where r.formats.count > 1 {
-                out += "  \(r.set) by format: " + r.formats.map {
-                    "\($0.format) (\($0.realCount) real, \($0.fakeCount) fake): AP \(pct($0.averagePrecision)), acc \(pct($0.accuracy))"
-                }.joined(separator: "; ") + "\n"
+                out +=
+                    "  \(r.set) by format: "
+                    + r.formats.map {
+                        "\($0.format) (\($0.realCount) real, \($0.fakeCount) fake): AP \(pct($0.averagePrecision)), acc \(pct($0.accuracy))"
+                    }.joined(separator: "; ") + "\n"
             }
         }
         let warnings = results.flatMap { $0.warnings } + results.flatMap { $0.metrics?.notes ?? [] }.map { "note: \($0)" }

@@ -37,9 +37,11 @@ public enum Evaluation {
 
     /// Scores every image of `sets`: decode -> test-time preprocessing -> network. Failed images
     /// are kept with their error and left out of the metrics (and counted).
-    public static func score(detector: Detector, sets: [ImageSet], preprocessing: TestTimePreprocessing,
-                             threshold: Double, batchSize: Int = 16, decodeOptions: DecodeOptions = .default,
-                             progress: ((Int) -> Void)? = nil) -> [[ScoredImage]] {
+    public static func score(
+        detector: Detector, sets: [ImageSet], preprocessing: TestTimePreprocessing,
+        threshold: Double, batchSize: Int = 16, decodeOptions: DecodeOptions = .default,
+        progress: ((Int) -> Void)? = nil
+    ) -> [[ScoredImage]] {
         let runner = DetectionRunner(model: detector.network, threshold: threshold) { path in
             let decoded = try ImageDecoder.decode(path: path, options: decodeOptions)
             return .init(image: try preprocessing.apply(decoded.image), format: decoded.format.rawValue)
@@ -50,8 +52,10 @@ public enum Evaluation {
             out.reserveCapacity(set.images.count)
             runner.run(set.images.map(\.path)) { r in
                 let item = set.images[out.count]
-                out.append(ScoredImage(path: r.path, label: item.label, setName: set.name, className: item.className,
-                                       format: r.format, probability: r.probability, logit: r.logit, error: r.error))
+                out.append(
+                    ScoredImage(
+                        path: r.path, label: item.label, setName: set.name, className: item.className,
+                        format: r.format, probability: r.probability, logit: r.logit, error: r.error))
                 progress?(1)
             }
             return out
@@ -59,14 +63,17 @@ public enum Evaluation {
     }
 
     /// Metrics of one set's scores at `threshold`, with the format breakdown.
-    public static func summarize(_ scored: [ScoredImage], set: String, preprocessing: TestTimePreprocessing,
-                                 threshold: Double) -> SetResult {
+    public static func summarize(
+        _ scored: [ScoredImage], set: String, preprocessing: TestTimePreprocessing,
+        threshold: Double
+    ) -> SetResult {
         let ok = scored.filter { $0.probability != nil }
         var warnings: [String] = []
         var metrics: BinaryEvaluation?
         do {
-            metrics = BinaryEvaluation(try LabeledScores(scores: ok.map { $0.probability! }, labels: ok.map(\.label)),
-                                       threshold: threshold)
+            metrics = BinaryEvaluation(
+                try LabeledScores(scores: ok.map { $0.probability! }, labels: ok.map(\.label)),
+                threshold: threshold)
         } catch {
             warnings.append("\(set): no metrics: \(error)")
         }
@@ -76,14 +83,16 @@ public enum Evaluation {
         let slices = formats.map { f -> FormatSlice in
             let sub = ok.filter { $0.format == f }
             let data = try? LabeledScores(scores: sub.map { $0.probability! }, labels: sub.map(\.label))
-            return FormatSlice(format: f, realCount: sub.filter { $0.label == 0 }.count,
-                               fakeCount: sub.filter { $0.label == 1 }.count,
-                               averagePrecision: data.flatMap { try? Metrics.averagePrecision($0) },
-                               accuracy: data.map { Metrics.counts($0, threshold: threshold).accuracy })
+            return FormatSlice(
+                format: f, realCount: sub.filter { $0.label == 0 }.count,
+                fakeCount: sub.filter { $0.label == 1 }.count,
+                averagePrecision: data.flatMap { try? Metrics.averagePrecision($0) },
+                accuracy: data.map { Metrics.counts($0, threshold: threshold).accuracy })
         }
         if let bias = formatBiasWarning(slices, set: set) { warnings.append(bias) }
-        return SetResult(set: set, preprocessing: preprocessing.description, crop: preprocessing.crop,
-                         metrics: metrics, failed: failed, formats: slices, warnings: warnings)
+        return SetResult(
+            set: set, preprocessing: preprocessing.description, crop: preprocessing.crop,
+            metrics: metrics, failed: failed, formats: slices, warnings: warnings)
     }
 
     /// Warns when reals and fakes come mostly in different file formats (e.g. JPEG reals vs PNG
@@ -98,7 +107,8 @@ public enum Evaluation {
             slices.filter { (real ? $0.realCount : $0.fakeCount) > 0 }
                 .map { String(format: "%@ %.0f%%", $0.format, 100 * share($0, real: real)) }.joined(separator: ", ")
         }
-        return "\(set): FORMAT BIAS: reals are \(describe(true)); fakes are \(describe(false)). Scores may reflect the file format, not the generator; compare the per-format rows."
+        return
+            "\(set): FORMAT BIAS: reals are \(describe(true)); fakes are \(describe(false)). Scores may reflect the file format, not the generator; compare the per-format rows."
     }
 
     /// The mean of each metric over sets (sets without it are skipped), as the reference's

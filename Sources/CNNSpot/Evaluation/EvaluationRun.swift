@@ -39,9 +39,11 @@ public enum EvaluationRun {
 
         /// The manifest's `settings` (strings, as `RunManifest` stores them).
         public var manifestSettings: [String: String] {
-            ["threshold": "\(threshold)", "crop": crops.isEmpty ? "none" : crops.joined(separator: ","),
-             "batch_size": "\(batchSize)", "threads": "\(threads)", "exif_transpose": "\(exifTranspose)",
-             "layout": layoutName]
+            [
+                "threshold": "\(threshold)", "crop": crops.isEmpty ? "none" : crops.joined(separator: ","),
+                "batch_size": "\(batchSize)", "threads": "\(threads)", "exif_transpose": "\(exifTranspose)",
+                "layout": layoutName
+            ]
         }
     }
 
@@ -59,9 +61,12 @@ public enum EvaluationRun {
 
     /// Runs the evaluation of `settings` with `detector`. `log` gets the discovery warnings and
     /// the shard's share, one line each; `progress` makes the bar for the number of scorings.
-    public static func run(_ settings: Settings, detector: Detector, log: (String) -> Void = { _ in },
-                           progress: (Int) -> ProgressBar = { ProgressBar(total: $0, label: "eval", enabled: false) })
-        throws -> Outcome {
+    public static func run(
+        _ settings: Settings, detector: Detector, log: (String) -> Void = { _ in },
+        progress: (Int) -> ProgressBar = { ProgressBar(total: $0, label: "eval", enabled: false) }
+    )
+        throws -> Outcome
+    {
         var sets: [ImageSet] = []
         var manifest = RunManifest(commandLine: settings.commandLine)
         var problems = 0
@@ -93,9 +98,10 @@ public enum EvaluationRun {
         var allScores: [(preprocessing: String, images: [Evaluation.ScoredImage])] = []
         let bar = progress(scoredSets.reduce(0) { $0 + $1.images.count } * pres.count)
         for pre in pres {
-            let scored = Evaluation.score(detector: detector, sets: scoredSets, preprocessing: pre, threshold: threshold,
-                                          batchSize: settings.batchSize, decodeOptions: decode,
-                                          progress: { bar.advance(by: $0) })
+            let scored = Evaluation.score(
+                detector: detector, sets: scoredSets, preprocessing: pre, threshold: threshold,
+                batchSize: settings.batchSize, decodeOptions: decode,
+                progress: { bar.advance(by: $0) })
             for (set, s) in zip(scoredSets, scored) where part == nil {
                 results.append(Evaluation.summarize(s, set: set.name, preprocessing: pre, threshold: threshold))
             }
@@ -107,9 +113,10 @@ public enum EvaluationRun {
         let failed = allScores.reduce(0) { $0 + $1.images.filter { $0.error != nil }.count }
         if failed > 0 { log("\(failed) image(s) could not be scored (see the error column of scores.csv)") }
         if let part {
-            let m = ScoringShardManifest(kind: "eval", shard: part.shard, fingerprint: part.fingerprint, sets: sets,
-                                         blocks: pres.map(\.description), threshold: threshold, crops: pres.map(\.crop),
-                                         positions: part.positions, manifest: manifest)
+            let m = ScoringShardManifest(
+                kind: "eval", shard: part.shard, fingerprint: part.fingerprint, sets: sets,
+                blocks: pres.map(\.description), threshold: threshold, crops: pres.map(\.crop),
+                positions: part.positions, manifest: manifest)
             try ShardedScoring.write(scoresCSV: report.scoresCSV(), manifest: m, to: settings.output)
         } else {
             try report.write(to: settings.output, manifest: manifest)

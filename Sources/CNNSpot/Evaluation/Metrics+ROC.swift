@@ -15,9 +15,11 @@ extension Metrics {
     /// Throws `MetricsError.undefined` with one class only (scikit-learn warns and returns NaN rates).
     public static func rocCurve(_ data: LabeledScores) throws -> ROCCurve {
         guard data.hasBothClasses else {
-            throw MetricsError.undefined(metric: "ROC curve", reason: data.fakeCount == 0
-                ? "no fake (label 1) sample, the true positive rate is undefined (scikit-learn warns, NaN)"
-                : "no real (label 0) sample, the false positive rate is undefined (scikit-learn warns, NaN)")
+            throw MetricsError.undefined(
+                metric: "ROC curve",
+                reason: data.fakeCount == 0
+                    ? "no fake (label 1) sample, the true positive rate is undefined (scikit-learn warns, NaN)"
+                    : "no real (label 0) sample, the false positive rate is undefined (scikit-learn warns, NaN)")
         }
         let c = ThresholdCurve(data)
         let fps = [0] + c.falsePositives, tps = [0] + c.truePositives

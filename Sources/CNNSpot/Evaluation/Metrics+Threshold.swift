@@ -44,10 +44,11 @@ extension Metrics {
         let fakeAcc = data.fakeCount > 0 ? Double(tp) / Double(data.fakeCount) : nil
         var balanced: Double? = nil
         if let r = realAcc, let f = fakeAcc { balanced = (r + f) / 2 }
-        return ThresholdCounts(threshold: threshold, truePositives: tp, falsePositives: fp,
-                               trueNegatives: tn, falseNegatives: fn,
-                               accuracy: Double(tp + tn) / Double(data.count),
-                               realAccuracy: realAcc, fakeAccuracy: fakeAcc, balancedAccuracy: balanced)
+        return ThresholdCounts(
+            threshold: threshold, truePositives: tp, falsePositives: fp,
+            trueNegatives: tn, falseNegatives: fn,
+            accuracy: Double(tp + tn) / Double(data.count),
+            realAccuracy: realAcc, fakeAccuracy: fakeAcc, balancedAccuracy: balanced)
     }
 
     /// Equal error rate; see `EqualErrorRate` for the convention. Throws with one class only.
@@ -103,9 +104,10 @@ extension Metrics {
     private static func point(_ roc: ROCCurve, _ k: Int, _ data: LabeledScores) -> OperatingPoint {
         let fpr = roc.falsePositiveRates[k], tpr = roc.truePositiveRates[k]
         let correct = roc.truePositives[k] + data.realCount - roc.falsePositives[k]
-        return OperatingPoint(threshold: strictThreshold(roc, point: k), falsePositiveRate: fpr,
-                              truePositiveRate: tpr, accuracy: Double(correct) / Double(data.count),
-                              balancedAccuracy: (tpr + 1 - fpr) / 2)
+        return OperatingPoint(
+            threshold: strictThreshold(roc, point: k), falsePositiveRate: fpr,
+            truePositiveRate: tpr, accuracy: Double(correct) / Double(data.count),
+            balancedAccuracy: (tpr + 1 - fpr) / 2)
     }
 
     /// ROC point `k` predicts fake for `score >= thresholds[k]`; the same set is `score > t` with

@@ -77,8 +77,10 @@ public enum Metrics {
     /// here that throws `MetricsError.undefined`. With no real sample the value is defined (1.0).
     public static func averagePrecision(_ data: LabeledScores) throws -> Double {
         guard data.fakeCount > 0 else {
-            throw MetricsError.undefined(metric: "average precision", reason:
-                "no fake (label 1) sample, so recall is undefined (scikit-learn warns and returns 0.0)")
+            throw MetricsError.undefined(
+                metric: "average precision",
+                reason:
+                    "no fake (label 1) sample, so recall is undefined (scikit-learn warns and returns 0.0)")
         }
         let c = ThresholdCurve(data)
         // Walk from the highest threshold down: recall rises from 0 to 1 in steps.

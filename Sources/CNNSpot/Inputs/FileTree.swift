@@ -1,9 +1,9 @@
 import CNNSpotImage
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// File-system queries shared by input enumeration and dataset discovery. Symbolic links are
@@ -127,8 +127,11 @@ struct FileTree {
                 case .missing: continue
                 default:
                     // A link loop or an inaccessible entry may be a folder: report whatever the name.
-                    let relevant = isImage(p) || kind == .linkLoop || {
-                        if case .inaccessible = kind { return true } else { return false } }()
+                    let relevant =
+                        isImage(p) || kind == .linkLoop
+                        || {
+                            if case .inaccessible = kind { return true } else { return false }
+                        }()
                     if relevant { scan.problems.append((p, kind.notAFileReason ?? "not a regular file")) }
                 }
             }

@@ -34,7 +34,8 @@ public enum ForenSynthsLayout {
     public static let lsunClasses: Set<String> = [
         "airplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
         "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa",
-        "train", "tvmonitor"]
+        "train", "tvmonitor"
+    ]
 
     /// Class folder names of the released multi-class test sets besides the LSUN classes:
     /// CycleGAN (apple, horse, orange, summer, winter, zebra), StyleGAN (bedroom, car, cat) and
@@ -81,8 +82,10 @@ public enum ForenSynthsLayout {
     ///    (`knownClassNames`), the root is one multi-class set (e.g. `test/progan`, `train`); else
     ///    each subfolder is a set (a test root of single-class generators such as
     ///    `test/{biggan,gaugan}`). Use `.oneSet` or `.setPerChild` to decide explicitly.
-    public static func discover(_ root: String, mode: Mode = .auto,
-                                extensions: Set<String> = ImageInputs.defaultExtensions) throws -> Discovery {
+    public static func discover(
+        _ root: String, mode: Mode = .auto,
+        extensions: Set<String> = ImageInputs.defaultExtensions
+    ) throws -> Discovery {
         guard FileTree.kind(root) == .directory else { throw LayoutError.notAFolder(root) }
         let tree = FileTree(extensions: Set(extensions.map { $0.lowercased() }), maxDepth: 64, maxFiles: 50_000_000)
         var warnings: [String] = []
@@ -94,15 +97,18 @@ public enum ForenSynthsLayout {
         var plans: [(name: String, root: String, classes: [String])] = []
         func planSetPerChild() {
             for c in children {
-                if !labelFolders(c).isEmpty { plans.append((name(of: c), c, [])) }
-                else if !classFolders(c).isEmpty { plans.append((name(of: c), c, classFolders(c))) }
-                else { warnings.append("\(c): skipped, no 0_real/1_fake inside") }
+                if !labelFolders(c).isEmpty {
+                    plans.append((name(of: c), c, []))
+                } else if !classFolders(c).isEmpty {
+                    plans.append((name(of: c), c, classFolders(c)))
+                } else {
+                    warnings.append("\(c): skipped, no 0_real/1_fake inside")
+                }
             }
         }
         switch mode {
         case .oneSet:
-            if !labelFolders(root).isEmpty { plans = [(rootName, root, [])] }
-            else if !direct.isEmpty { plans = [(rootName, root, classFolders(root))] }
+            if !labelFolders(root).isEmpty { plans = [(rootName, root, [])] } else if !direct.isEmpty { plans = [(rootName, root, classFolders(root))] }
         case .setPerChild:
             planSetPerChild()
         case .auto:
@@ -112,7 +118,8 @@ public enum ForenSynthsLayout {
                 planSetPerChild()
             } else if !direct.isEmpty {
                 if multiClassSets.contains(rootName.lowercased())
-                    || direct.allSatisfy({ knownClassNames.contains(name(of: $0)) }) {
+                    || direct.allSatisfy({ knownClassNames.contains(name(of: $0)) })
+                {
                     plans = [(rootName, root, classFolders(root))]
                 } else {
                     planSetPerChild()
@@ -154,8 +161,10 @@ public enum ForenSynthsLayout {
         return n
     }
 
-    private static func collect(_ name: String, _ root: String, _ classes: [String], _ tree: FileTree,
-                                _ warnings: inout [String]) -> ImageSet {
+    private static func collect(
+        _ name: String, _ root: String, _ classes: [String], _ tree: FileTree,
+        _ warnings: inout [String]
+    ) -> ImageSet {
         var images: [LabeledImage] = []
         let groups: [(String?, String)] = classes.isEmpty ? [(nil, root)] : classes.map { ($0, FileTree.join(root, $0)) }
         for (cls, dir) in groups {

@@ -47,7 +47,7 @@ struct GlobPattern {
                     k += 1
                 }
             }
-            guard k < p.count else { return (p[j] == c, j + 1) }   // no closing ']': literal '['
+            guard k < p.count else { return (p[j] == c, j + 1) }  // no closing ']': literal '['
             return (matched != negate, k + 1)
         default:
             return (p[j] == c, j + 1)

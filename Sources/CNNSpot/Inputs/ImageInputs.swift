@@ -34,7 +34,7 @@ public struct ImageInputs {
     public static let defaultExtensions: Set<String> = [
         "png", "apng", "jpg", "jpeg", "jpe", "jfif", "mpo", "webp", "gif",
         "bmp", "tif", "tiff", "dib", "ppm", "pgm", "pbm", "pnm", "ico", "heic", "heif", "avif", "jp2", "j2k", "jxl",
-        "tga", "psd", "qoi", "pcx", "sgi", "dds", "eps",
+        "tga", "psd", "qoi", "pcx", "sgi", "dds", "eps"
     ]
 
     public var extensions: Set<String>
@@ -45,8 +45,10 @@ public struct ImageInputs {
     /// Largest `@list` file read (bytes).
     public var maxListBytes: Int
 
-    public init(extensions: Set<String> = ImageInputs.defaultExtensions, maxDepth: Int = 64,
-                maxImages: Int = 10_000_000, maxListBytes: Int = 64 << 20) {
+    public init(
+        extensions: Set<String> = ImageInputs.defaultExtensions, maxDepth: Int = 64,
+        maxImages: Int = 10_000_000, maxListBytes: Int = 64 << 20
+    ) {
         self.extensions = Set(extensions.map { $0.lowercased() })
         self.maxDepth = maxDepth; self.maxImages = maxImages; self.maxListBytes = maxListBytes
     }
@@ -58,7 +60,8 @@ public struct ImageInputs {
 
     /// `expand`, plus notes for the user that are not failures (hidden image files not searched).
     public func expandWithNotices(_ arguments: [String], standardInput: () -> String? = { readLine(strippingNewline: true) })
-        -> (items: [InputItem], notices: [String]) {
+        -> (items: [InputItem], notices: [String])
+    {
         var out = Collector(limit: maxImages)
         for argument in arguments {
             if argument == "-" {
@@ -224,7 +227,9 @@ private struct Collector {
         for p in problems { fail(p.path, p.reason) }
         if !scan.hidden.isEmpty {
             let shown = scan.hidden.prefix(3).map { PathBytes.display($0) }.joined(separator: ", ")
-            notices.append("\(PathBytes.display(input)): \(scan.hidden.count) hidden image file(s) not searched (\(shown)\(scan.hidden.count > 3 ? ", ..." : "")); name them, or use a pattern starting with '.'")
+            notices.append(
+                "\(PathBytes.display(input)): \(scan.hidden.count) hidden image file(s) not searched (\(shown)\(scan.hidden.count > 3 ? ", ..." : "")); name them, or use a pattern starting with '.'"
+            )
         }
     }
 

@@ -12,10 +12,16 @@ public struct Colormap: Sendable {
         self.stops = stops
     }
 
-    public static let viridis = Colormap(name: "viridis", hex: [
-        0x440154, 0x472C7A, 0x3B518B, 0x2C718E, 0x21908D, 0x27AD81, 0x5CC863, 0xAADC32, 0xFDE725])
-    public static let magma = Colormap(name: "magma", hex: [
-        0x000004, 0x1C1044, 0x4F127B, 0x812581, 0xB5367A, 0xE55064, 0xFB8761, 0xFEC287, 0xFCFDBF])
+    public static let viridis = Colormap(
+        name: "viridis",
+        hex: [
+            0x440154, 0x472C7A, 0x3B518B, 0x2C718E, 0x21908D, 0x27AD81, 0x5CC863, 0xAADC32, 0xFDE725
+        ])
+    public static let magma = Colormap(
+        name: "magma",
+        hex: [
+            0x000004, 0x1C1044, 0x4F127B, 0x812581, 0xB5367A, 0xE55064, 0xFB8761, 0xFEC287, 0xFCFDBF
+        ])
     public static let grey = Colormap(name: "grey", hex: [0x000000, 0xFFFFFF])
 
     init(name: String, hex: [UInt32]) {

@@ -7,8 +7,9 @@ public struct HeatmapPanel: Sendable {
     public var values: [Double]
 
     public init(title: String, width: Int, height: Int, values: [Double]) {
-        precondition(width >= 1 && height >= 1 && values.count == width * height,
-                     "HeatmapPanel '\(title)': \(values.count) values for \(width)x\(height)")
+        precondition(
+            width >= 1 && height >= 1 && values.count == width * height,
+            "HeatmapPanel '\(title)': \(values.count) values for \(width)x\(height)")
         self.title = title; self.width = width; self.height = height; self.values = values
     }
 }
@@ -28,8 +29,10 @@ public struct Heatmap: Sendable {
     public var colorbar = true
     public var fontScale = 2
 
-    public init(panels: [HeatmapPanel], title: String = "", colormap: Colormap = .viridis,
-                range: ClosedRange<Double>? = nil, clipPercentile: Double = 0.5, scale: Int? = nil) {
+    public init(
+        panels: [HeatmapPanel], title: String = "", colormap: Colormap = .viridis,
+        range: ClosedRange<Double>? = nil, clipPercentile: Double = 0.5, scale: Int? = nil
+    ) {
         self.panels = panels; self.title = title; self.colormap = colormap
         self.range = range; self.clipPercentile = clipPercentile; self.scale = scale
     }
@@ -88,10 +91,12 @@ public struct Heatmap: Sendable {
                 let tw = BitmapFont.width(of: p.title, scale: s)
                 r.text(p.title, x: o.x + (p.width * k - tw) / 2, y: o.y - BitmapFont.cellHeight * s - 2, scale: s, .text)
             }
-            for y in 0..<p.height { for x in 0..<p.width {
-                let c = colormap.color(at: (p.values[y * p.width + x] - vr.lowerBound) / span)
-                r.fillRect(x: o.x + x * k, y: o.y + y * k, w: k, h: k, PlotColor(c.0, c.1, c.2))
-            } }
+            for y in 0..<p.height {
+                for x in 0..<p.width {
+                    let c = colormap.color(at: (p.values[y * p.width + x] - vr.lowerBound) / span)
+                    r.fillRect(x: o.x + x * k, y: o.y + y * k, w: k, h: k, PlotColor(c.0, c.1, c.2))
+                }
+            }
         }
         if colorbar, let first = g.origins.first {
             let h = panels.map { $0.height * k }.max() ?? 0

@@ -31,8 +31,9 @@ extension LinePlot {
             r.text(title, x: (width - BitmapFont.width(of: title, scale: ts)) / 2, y: 14, scale: ts, .text)
         }
         if !xLabel.isEmpty {
-            r.text(xLabel, x: px + (pw - BitmapFont.width(of: xLabel, scale: s)) / 2, y: py + ph + 12 + cap + 14,
-                   scale: s, .text)
+            r.text(
+                xLabel, x: px + (pw - BitmapFont.width(of: xLabel, scale: s)) / 2, y: py + ph + 12 + cap + 14,
+                scale: s, .text)
         }
         if !yLabel.isEmpty {
             r.text(yLabel, x: 14, y: py + (ph - BitmapFont.width(of: yLabel, scale: s)) / 2, scale: s, .text, vertical: true)
@@ -58,9 +59,11 @@ extension LinePlot {
     private func clip(_ mask: inout CoverageMask, _ L: LinePlotLayout) {
         // Keep a few pixels of slack so markers on the frame stay whole.
         let x0 = L.plotX - 5, x1 = L.plotX + L.plotWidth + 5, y0 = L.plotY - 5, y1 = L.plotY + L.plotHeight + 5
-        for y in 0..<mask.height { for x in 0..<mask.width where x < x0 || x >= x1 || y < y0 || y >= y1 {
-            mask.coverage[y * mask.width + x] = 0
-        } }
+        for y in 0..<mask.height {
+            for x in 0..<mask.width where x < x0 || x >= x1 || y < y0 || y >= y1 {
+                mask.coverage[y * mask.width + x] = 0
+            }
+        }
     }
 
     /// Legend box size and corner candidates.
@@ -72,13 +75,17 @@ extension LinePlot {
         let m = 10
         let left = L.plotX + m, rightX = L.plotX + L.plotWidth - m - w, midX = L.plotX + (L.plotWidth - w) / 2
         let upper = L.plotY + m, lowerY = L.plotY + L.plotHeight - m - h, midY = L.plotY + (L.plotHeight - h) / 2
-        let corners: [LegendPlacement: (Int, Int)] = [.upperRight: (rightX, upper), .upperLeft: (left, upper),
-                                                      .lowerRight: (rightX, lowerY), .lowerLeft: (left, lowerY)]
+        let corners: [LegendPlacement: (Int, Int)] = [
+            .upperRight: (rightX, upper), .upperLeft: (left, upper),
+            .lowerRight: (rightX, lowerY), .lowerLeft: (left, lowerY)
+        ]
         if let c = corners[legend] { return (c.0, c.1, w, h) }
         // .best: of nine places (corners first, then edge middles, then the centre), the one whose
         // box covers the fewest samples along the curves.
-        let places = [corners[.upperRight]!, corners[.upperLeft]!, corners[.lowerRight]!, corners[.lowerLeft]!,
-                      (rightX, midY), (left, midY), (midX, upper), (midX, lowerY), (midX, midY)]
+        let places = [
+            corners[.upperRight]!, corners[.upperLeft]!, corners[.lowerRight]!, corners[.lowerLeft]!,
+            (rightX, midY), (left, midY), (midX, upper), (midX, lowerY), (midX, midY)
+        ]
         let polylines = series.map { sr in
             zip(sr.x, sr.y).filter { $0.0.isFinite && $0.1.isFinite }.map { L.pixel(x: $0.0, y: $0.1) }
         }

@@ -57,12 +57,16 @@ public struct LinePlot: Sendable {
             guard let r = r, r.lowerBound.isFinite, r.upperBound.isFinite else { return nil }
             return r.upperBound > r.lowerBound ? r : NiceTicks.expanded(lower: r.lowerBound, upper: r.upperBound).range
         }
-        if let r = usable(xRange) { xr = r; xt = NiceTicks(lower: r.lowerBound, upper: r.upperBound, target: 8) } else {
+        if let r = usable(xRange) {
+            xr = r; xt = NiceTicks(lower: r.lowerBound, upper: r.upperBound, target: 8)
+        } else {
             let lo = xs.min() ?? 0, hi = xs.max() ?? 1
             xr = hi > lo ? lo...hi : NiceTicks.expanded(lower: lo, upper: hi).range
             xt = NiceTicks(lower: xr.lowerBound, upper: xr.upperBound, target: 8)
         }
-        if let r = usable(yRange) { yr = r; yt = NiceTicks(lower: r.lowerBound, upper: r.upperBound) } else {
+        if let r = usable(yRange) {
+            yr = r; yt = NiceTicks(lower: r.lowerBound, upper: r.upperBound)
+        } else {
             (yr, yt) = NiceTicks.expanded(lower: ys.min() ?? 0, upper: ys.max() ?? 1)
         }
         let cap = BitmapFont.capHeight * s, line = BitmapFont.cellHeight * s
@@ -73,8 +77,9 @@ public struct LinePlot: Sendable {
         let right = max(24, BitmapFont.width(of: lastX, scale: s) / 2 + 10)
         let bottom = 6 + 8 + cap + (xLabel.isEmpty ? 18 : 14 + line + 10)
         let plot = (x: left, y: top, width: max(10, width - left - right), height: max(10, height - top - bottom))
-        return LinePlotLayout(plotX: plot.x, plotY: plot.y, plotWidth: plot.width, plotHeight: plot.height,
-                              xRange: xr, yRange: yr, xTicks: xt, yTicks: yt, xReversed: xReversed)
+        return LinePlotLayout(
+            plotX: plot.x, plotY: plot.y, plotWidth: plot.width, plotHeight: plot.height,
+            xRange: xr, yRange: yr, xTicks: xt, yTicks: yt, xReversed: xReversed)
     }
 }
 

@@ -11,7 +11,7 @@ public struct NiceTicks: Sendable, Equatable {
     /// About `target` ticks covering `lower...upper`.
     public init(lower: Double, upper: Double, target: Int = 6) {
         var lo = lower, hi = upper
-        if !(hi - lo).isFinite { lo = 0; hi = 1 }   // NaN, infinite or overflowing spans
+        if !(hi - lo).isFinite { lo = 0; hi = 1 }  // NaN, infinite or overflowing spans
         if !(hi > lo) { let pad = lo == 0 ? 1 : abs(lo) * 0.1; lo -= pad; hi += pad }
         let raw = (hi - lo) / Double(max(target - 1, 1))
         let magnitude = pow(10, (log10(raw)).rounded(.down))

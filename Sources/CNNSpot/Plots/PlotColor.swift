@@ -14,6 +14,8 @@ public struct PlotColor: Sendable, Equatable, Hashable {
     static let legendBorder = PlotColor(hex: 0xBBBBBB)
 
     /// Ten well-separated series colours (the "tab10" hues common in scientific plots).
-    public static let palette: [PlotColor] = [0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD,
-                                              0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF].map { PlotColor(hex: $0) }
+    public static let palette: [PlotColor] = [
+        0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD,
+        0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF
+    ].map { PlotColor(hex: $0) }
 }

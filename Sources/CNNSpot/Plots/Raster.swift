@@ -37,10 +37,12 @@ struct Raster {
 
     /// Paints `mask` (coverage in [0, 1] per pixel) in colour `c`.
     mutating func composite(_ mask: CoverageMask, _ c: PlotColor) {
-        for y in 0..<height { for x in 0..<width {
-            let a = Double(mask.coverage[y * width + x])
-            if a > 0 { blend(x, y, c, a) }
-        } }
+        for y in 0..<height {
+            for x in 0..<width {
+                let a = Double(mask.coverage[y * width + x])
+                if a > 0 { blend(x, y, c, a) }
+            }
+        }
     }
 
     /// Draws `text` with its cell's top-left corner at (x, y); `vertical` turns it 90 degrees
@@ -48,12 +50,16 @@ struct Raster {
     mutating func text(_ text: String, x: Int, y: Int, scale: Int, _ c: PlotColor, vertical: Bool = false) {
         let length = BitmapFont.width(of: text, scale: scale)
         for (k, ch) in text.enumerated() {
-            for gy in 0..<BitmapFont.cellHeight { for gx in 0..<BitmapFont.glyphWidth where BitmapFont.ink(ch, x: gx, y: gy) {
-                let u = (k * BitmapFont.advance + gx) * scale, v = gy * scale   // position in the unrotated text
-                for sy in 0..<scale { for sx in 0..<scale {
-                    if vertical { blend(x + v + sy, y + length - 1 - (u + sx), c) } else { blend(x + u + sx, y + v + sy, c) }
-                } }
-            } }
+            for gy in 0..<BitmapFont.cellHeight {
+                for gx in 0..<BitmapFont.glyphWidth where BitmapFont.ink(ch, x: gx, y: gy) {
+                    let u = (k * BitmapFont.advance + gx) * scale, v = gy * scale  // position in the unrotated text
+                    for sy in 0..<scale {
+                        for sx in 0..<scale {
+                            if vertical { blend(x + v + sy, y + length - 1 - (u + sx), c) } else { blend(x + u + sx, y + v + sy, c) }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -87,7 +93,8 @@ struct CoverageMask {
         let r = w / 2 + 1
         let dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy
         guard let ys = span(min(y0, y1) - r, max(y0, y1) + r, height),
-              let xs = span(min(x0, x1) - r, max(x0, x1) + r, width) else { return }
+            let xs = span(min(x0, x1) - r, max(x0, x1) + r, width)
+        else { return }
         for y in ys {
             for x in xs {
                 let px = Double(x) + 0.5, py = Double(y) + 0.5
@@ -101,14 +108,17 @@ struct CoverageMask {
     /// A filled marker of radius `r` centred at (cx, cy), 4x4 supersampled.
     mutating func marker(_ shape: MarkerShape, _ cx: Double, _ cy: Double, radius r: Double) {
         guard shape != .none, let ys = span(cy - r - 1, cy + r + 1, height),
-              let xs = span(cx - r - 1, cx + r + 1, width) else { return }
+            let xs = span(cx - r - 1, cx + r + 1, width)
+        else { return }
         for y in ys {
             for x in xs {
                 var hits = 0
-                for sy in 0..<4 { for sx in 0..<4 {
-                    let u = Double(x) + (Double(sx) + 0.5) / 4 - cx, v = Double(y) + (Double(sy) + 0.5) / 4 - cy
-                    if shape.contains(u, v, r) { hits += 1 }
-                } }
+                for sy in 0..<4 {
+                    for sx in 0..<4 {
+                        let u = Double(x) + (Double(sx) + 0.5) / 4 - cx, v = Double(y) + (Double(sy) + 0.5) / 4 - cy
+                        if shape.contains(u, v, r) { hits += 1 }
+                    }
+                }
                 if hits > 0 { put(x, y, Double(hits) / 16) }
             }
         }

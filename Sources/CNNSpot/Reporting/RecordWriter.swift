@@ -42,9 +42,11 @@ public final class RecordWriter {
     }
 
     func csvRow(_ r: DetectionRecord) -> String {
-        [csvField(r.path), r.probability.map(Self.number) ?? "", r.logit.map(Self.number) ?? "", r.label ?? "", r.verdict ?? "",
-         r.width.map(String.init) ?? "", r.height.map(String.init) ?? "", r.format ?? "", csvField(r.error ?? "")]
-            .joined(separator: ",")
+        [
+            csvField(r.path), r.probability.map(Self.number) ?? "", r.logit.map(Self.number) ?? "", r.label ?? "", r.verdict ?? "",
+            r.width.map(String.init) ?? "", r.height.map(String.init) ?? "", r.format ?? "", csvField(r.error ?? "")
+        ]
+        .joined(separator: ",")
     }
 
     func jsonLine(_ r: DetectionRecord) -> String {

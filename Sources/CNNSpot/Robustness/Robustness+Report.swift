@@ -8,8 +8,10 @@ extension RobustnessRow {
     /// representation); an undefined metric is an empty field.
     public var csvFields: [String] {
         func f(_ v: Double?) -> String { v.map { "\($0)" } ?? "" }
-        return [perturbation.rawValue, perturbation.format(level), set, f(averagePrecision), f(accuracy),
-                f(realAccuracy), f(fakeAccuracy), f(auc), String(count), String(failed)]
+        return [
+            perturbation.rawValue, perturbation.format(level), set, f(averagePrecision), f(accuracy),
+            f(realAccuracy), f(fakeAccuracy), f(auc), String(count), String(failed)
+        ]
     }
 }
 
@@ -32,8 +34,11 @@ extension RobustnessResult {
         var lines = ["perturbation,level,set,path,label,probability,logit,error"]
         for (p, level, images) in scores {
             for s in images {
-                lines.append([p.rawValue, p.format(level), s.setName, s.path, String(s.label),
-                              s.probability.map { "\($0)" } ?? "", s.logit.map { "\($0)" } ?? "", s.error ?? ""]
+                lines.append(
+                    [
+                        p.rawValue, p.format(level), s.setName, s.path, String(s.label),
+                        s.probability.map { "\($0)" } ?? "", s.logit.map { "\($0)" } ?? "", s.error ?? ""
+                    ]
                     .map(csvQuoted).joined(separator: ","))
             }
         }
@@ -50,9 +55,10 @@ extension RobustnessResult {
 
     /// `robustness.json`: settings, sets, rows (the CSV's columns) and warnings.
     public func json() throws -> Data {
-        let report = JSONReport(settings: settings,
-                                sets: sets.map { .init(name: $0.name, root: $0.root, real: $0.realCount, fake: $0.fakeCount) },
-                                rows: rows, warnings: warnings)
+        let report = JSONReport(
+            settings: settings,
+            sets: sets.map { .init(name: $0.name, root: $0.root, real: $0.realCount, fake: $0.fakeCount) },
+            rows: rows, warnings: warnings)
         let enc = JSONText.encoder(pretty: true)
         return try enc.encode(report)
     }
@@ -70,11 +76,13 @@ extension RobustnessResult {
         if names.count > 1 { names.append("mean") }
         let series = names.map { name -> LineSeries in
             let r = mine.filter { $0.set == name }
-            return LineSeries(name: name, x: r.map(\.level), y: r.map { ($0[keyPath: metric.keyPath] ?? .nan) * 100 },
-                              color: name == "mean" ? .black : nil)
+            return LineSeries(
+                name: name, x: r.map(\.level), y: r.map { ($0[keyPath: metric.keyPath] ?? .nan) * 100 },
+                color: name == "mean" ? .black : nil)
         }
-        var plot = LinePlot(title: "\(metric.title) vs \(perturbation.displayName)", xLabel: perturbation.axisTitle,
-                            yLabel: "\(metric.title) (%)", series: series)
+        var plot = LinePlot(
+            title: "\(metric.title) vs \(perturbation.displayName)", xLabel: perturbation.axisTitle,
+            yLabel: "\(metric.title) (%)", series: series)
         plot.yRange = 0...100
         plot.xReversed = perturbation.axisReversed
         return plot

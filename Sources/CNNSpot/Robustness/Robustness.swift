@@ -139,7 +139,7 @@ public struct RobustnessRow: Sendable, Codable, Equatable {
     /// JSON keys match the CSV columns.
     enum CodingKeys: String, CodingKey {
         case perturbation, level, set, averagePrecision = "ap", accuracy, realAccuracy = "real_acc",
-             fakeAccuracy = "fake_acc", auc, count = "n", failed
+            fakeAccuracy = "fake_acc", auc, count = "n", failed
     }
 }
 

@@ -67,7 +67,9 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
         for (rank, size, name) in [("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "Open MPI"), ("PMI_RANK", "PMI_SIZE", "PMI")] {
             if let r = try int(rank) { return try make(r, try int(size), "\(name) \(rank)") }
         }
-        throw ShardError.invalid("--shard auto: no scheduler index in the environment (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, OMPI_COMM_WORLD_RANK or PMI_RANK); give --shard I/N")
+        throw ShardError.invalid(
+            "--shard auto: no scheduler index in the environment (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, OMPI_COMM_WORLD_RANK or PMI_RANK); give --shard I/N"
+        )
     }
 
     /// The positions of `paths` (in any order) that belong to this shard, in path byte order.
@@ -106,6 +108,8 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
 public enum ShardError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
     public var description: String {
-        switch self { case .invalid(let m): return m }
+        switch self {
+        case .invalid(let m): return m
+        }
     }
 }

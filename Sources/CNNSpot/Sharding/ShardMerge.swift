@@ -67,9 +67,12 @@ public enum ShardMerge {
         let (firstFile, first) = manifests[0]
         for (f, m) in manifests.dropFirst() {
             if m.kind != first.kind || m.shards != first.shards || m.inputs_sha256 != first.inputs_sha256
-                || m.inputs_total != first.inputs_total || m.format != first.format {
-                throw ShardError.invalid("\(f) is shard \(m.shard)/\(m.shards) of another job than \(firstFile) "
-                    + "(inputs \(m.inputs_total) vs \(first.inputs_total), fingerprint \(m.inputs_sha256.prefix(12)) vs \(first.inputs_sha256.prefix(12)), format \(m.format) vs \(first.format))")
+                || m.inputs_total != first.inputs_total || m.format != first.format
+            {
+                throw ShardError.invalid(
+                    "\(f) is shard \(m.shard)/\(m.shards) of another job than \(firstFile) "
+                        + "(inputs \(m.inputs_total) vs \(first.inputs_total), fingerprint \(m.inputs_sha256.prefix(12)) vs \(first.inputs_sha256.prefix(12)), format \(m.format) vs \(first.format))"
+                )
             }
         }
         let n = first.shards
@@ -81,8 +84,9 @@ public enum ShardMerge {
         }
         let missing = (0..<n).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
-            throw ShardError.invalid("missing shard(s) " + missing.map { "\($0)/\(n)" }.joined(separator: ", ")
-                + " of the job (\(manifests.count) of \(n) given)")
+            throw ShardError.invalid(
+                "missing shard(s) " + missing.map { "\($0)/\(n)" }.joined(separator: ", ")
+                    + " of the job (\(manifests.count) of \(n) given)")
         }
         var header: String?
         var rowsByShard: [[Substring]] = []
@@ -98,7 +102,9 @@ public enum ShardMerge {
             }
             let expected = (m.inputs_total - i + n - 1) / n
             guard records.count == m.rows, m.rows == expected else {
-                throw ShardError.invalid("\(f): \(records.count) rows, its manifest says \(m.rows) and shard \(i)/\(n) of \(m.inputs_total) inputs has \(expected) (truncated or edited?)")
+                throw ShardError.invalid(
+                    "\(f): \(records.count) rows, its manifest says \(m.rows) and shard \(i)/\(n) of \(m.inputs_total) inputs has \(expected) (truncated or edited?)"
+                )
             }
             rowsByShard.append(records)
         }
@@ -120,7 +126,9 @@ public enum ShardMerge {
         var start = text.startIndex, quoted = false, i = text.startIndex
         while i < text.endIndex {
             let c = text[i]
-            if c == "\"" { quoted.toggle() } else if c == "\n" && !quoted {
+            if c == "\"" {
+                quoted.toggle()
+            } else if c == "\n" && !quoted {
                 out.append(text[start..<i])
                 start = text.index(after: i)
             }

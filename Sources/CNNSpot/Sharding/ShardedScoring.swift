@@ -40,9 +40,11 @@ public struct ScoringShardManifest: Codable, Sendable {
     /// The job's manifest as an unsharded run writes it (datasets over the whole job).
     public var manifest: RunManifest
 
-    public init(kind: String, shard: Shard, fingerprint: String, sets: [ImageSet], blocks: [String], threshold: Double,
-                crops: [Int?]? = nil, robustness: RobustnessSettings? = nil, positions: [Int], warnings: [String] = [],
-                manifest: RunManifest) {
+    public init(
+        kind: String, shard: Shard, fingerprint: String, sets: [ImageSet], blocks: [String], threshold: Double,
+        crops: [Int?]? = nil, robustness: RobustnessSettings? = nil, positions: [Int], warnings: [String] = [],
+        manifest: RunManifest
+    ) {
         self.kind = kind
         self.shard = shard.index
         self.shards = shard.count
@@ -67,11 +69,12 @@ public struct ScoringShardManifest: Codable, Sendable {
             var maxPerSet: Int?; var model: String?; var decoding: [String?]
         }
         let r = robustness
-        return try JSONText.encoder(pretty: false).encode(Identity(
-            kind: kind, shards: shards, inputs: inputs_sha256, total: inputs_total, sets: sets, blocks: blocks,
-            threshold: threshold, crops: crops, levels: r?.levels.map { "\($0.0.rawValue) \($0.1)" } ?? [],
-            crop: r?.preprocessing.crop, maxPerSet: r?.maxPerSet, model: manifest.model?.sha256,
-            decoding: [manifest.settings["exif_transpose"], manifest.settings["layout"]]))
+        return try JSONText.encoder(pretty: false).encode(
+            Identity(
+                kind: kind, shards: shards, inputs: inputs_sha256, total: inputs_total, sets: sets, blocks: blocks,
+                threshold: threshold, crops: crops, levels: r?.levels.map { "\($0.0.rawValue) \($0.1)" } ?? [],
+                crop: r?.preprocessing.crop, maxPerSet: r?.maxPerSet, model: manifest.model?.sha256,
+                decoding: [manifest.settings["exif_transpose"], manifest.settings["layout"]]))
     }
 }
 
@@ -97,7 +100,8 @@ public enum ShardedScoring {
     /// `select` for a run that scores one shard of `sets`, which says through `log` what the
     /// shard scores (`shard 1/3: 5 of 14 image(s)`).
     public static func part(of sets: [ImageSet], shard: Shard, log: (String) -> Void)
-        -> (shard: Shard, sets: [ImageSet], positions: [Int], fingerprint: String) {
+        -> (shard: Shard, sets: [ImageSet], positions: [Int], fingerprint: String)
+    {
         let (mine, positions, fingerprint) = select(sets, shard: shard)
         log("shard \(shard): \(positions.count) of \(sets.reduce(0) { $0 + $1.images.count }) image(s)")
         return (shard, mine, positions, fingerprint)
@@ -144,9 +148,10 @@ public enum ShardedScoring {
         for s in shards.dropFirst() {
             guard try s.manifest.jobIdentity() != identity else { continue }
             let m = s.manifest, f = first.manifest
-            throw ShardError.invalid("\(s.folder) is shard \(m.shard)/\(m.shards) of another job than \(first.folder) "
-                + "(\(m.kind) of \(m.inputs_total) images, fingerprint \(m.inputs_sha256.prefix(12)), \(m.blocks.count) block(s) "
-                + "vs \(f.kind) of \(f.inputs_total), \(f.inputs_sha256.prefix(12)), \(f.blocks.count); or another model or settings)")
+            throw ShardError.invalid(
+                "\(s.folder) is shard \(m.shard)/\(m.shards) of another job than \(first.folder) "
+                    + "(\(m.kind) of \(m.inputs_total) images, fingerprint \(m.inputs_sha256.prefix(12)), \(m.blocks.count) block(s) "
+                    + "vs \(f.kind) of \(f.inputs_total), \(f.inputs_sha256.prefix(12)), \(f.blocks.count); or another model or settings)")
         }
         let n = first.manifest.shards, total = first.manifest.inputs_total
         var byIndex = [Int: (folder: String, manifest: ScoringShardManifest)]()
@@ -159,8 +164,9 @@ public enum ShardedScoring {
         }
         let missing = (0..<n).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
-            throw ShardError.invalid("missing shard(s) " + missing.map { "\($0)/\(n)" }.joined(separator: ", ")
-                + " of the job (\(shards.count) of \(n) given)")
+            throw ShardError.invalid(
+                "missing shard(s) " + missing.map { "\($0)/\(n)" }.joined(separator: ", ")
+                    + " of the job (\(shards.count) of \(n) given)")
         }
         // Where each job position's set starts, to check every row's set.
         var setOf = [Int](repeating: 0, count: total)
@@ -191,7 +197,8 @@ public enum ShardedScoring {
             guard !records.isEmpty else { throw ShardError.invalid("\(csvPath): empty (no CSV header)") }
             let header = csvFields(records.removeFirst())
             guard records.count == m.positions.count * blocks.count else {
-                throw ShardError.invalid("\(csvPath): \(records.count) rows, its shard.json says \(m.positions.count) image(s) x \(blocks.count) block(s) (truncated or edited?)")
+                throw ShardError.invalid(
+                    "\(csvPath): \(records.count) rows, its shard.json says \(m.positions.count) image(s) x \(blocks.count) block(s) (truncated or edited?)")
             }
             var r = 0
             for b in blocks.indices {
@@ -200,7 +207,8 @@ public enum ShardedScoring {
                     r += 1
                     let set = first.manifest.sets[setOf[p]]
                     guard row.block == blocks[b], row.image.setName == set.name else {
-                        throw ShardError.invalid("\(csvPath) row \(r + 1): '\(row.block)' of set '\(row.image.setName)', expected '\(blocks[b])' of set '\(set.name)'")
+                        throw ShardError.invalid(
+                            "\(csvPath) row \(r + 1): '\(row.block)' of set '\(row.image.setName)', expected '\(blocks[b])' of set '\(set.name)'")
                     }
                     guard flat[b][p] == nil else { throw ShardError.invalid("\(folder): job position \(p) scored twice") }
                     flat[b][p] = row.image
@@ -227,7 +235,8 @@ public enum ShardedScoring {
 
     /// One row of an eval or robustness `scores.csv`, by its header's column names.
     static func scoredImage(_ fields: [String], header: [String], kind: String, file: String, row: Int) throws
-        -> (block: String, image: Evaluation.ScoredImage) {
+        -> (block: String, image: Evaluation.ScoredImage)
+    {
         guard fields.count == header.count else {
             throw ShardError.invalid("\(file) row \(row): \(fields.count) fields, the header has \(header.count)")
         }
@@ -250,9 +259,10 @@ public enum ShardedScoring {
         let className = v["class"].flatMap { $0.isEmpty ? nil : $0 }
         let format = v["format"].flatMap { $0.isEmpty ? nil : $0 }
         let error = try need("error")
-        let image = Evaluation.ScoredImage(path: try need("path"), label: label, setName: try need("set"), className: className,
-                                           format: format, probability: try number("probability"), logit: try number("logit"),
-                                           error: error.isEmpty ? nil : error)
+        let image = Evaluation.ScoredImage(
+            path: try need("path"), label: label, setName: try need("set"), className: className,
+            format: format, probability: try number("probability"), logit: try number("logit"),
+            error: error.isEmpty ? nil : error)
         return (block, image)
     }
 
@@ -314,8 +324,9 @@ extension ShardedScoring.Merged {
         let names = settings.levels.map { ScoringShardManifest.blockName($0.0, $0.1) }
         guard names == manifest.blocks else { throw ShardError.invalid("merge: the blocks do not match the sweep's levels") }
         let sets = manifest.sets.enumerated().map { i, entry in
-            ImageSet(name: entry.name, root: entry.root, classes: [],
-                     images: (scores.first?[i] ?? []).map { LabeledImage(path: $0.path, label: $0.label, setName: entry.name, className: $0.className) })
+            ImageSet(
+                name: entry.name, root: entry.root, classes: [],
+                images: (scores.first?[i] ?? []).map { LabeledImage(path: $0.path, label: $0.label, setName: entry.name, className: $0.className) })
         }
         let perSet = sets.indices.map { s in manifest.blocks.indices.map { l in scores[l][s] } }
         return RobustnessEvaluation.assemble(sets: sets, settings: settings, perSet: perSet, warnings: warnings)

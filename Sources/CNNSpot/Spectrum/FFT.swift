@@ -18,7 +18,11 @@ public struct FFTPlan: Sendable {
     public init(count n: Int) {
         precondition(n >= 1, "FFTPlan: length \(n) must be at least 1")
         count = n
-        if n == 1 { kind = .trivial } else if n & (n - 1) == 0 { kind = .radix2(Radix2(n)) } else {
+        if n == 1 {
+            kind = .trivial
+        } else if n & (n - 1) == 0 {
+            kind = .radix2(Radix2(n))
+        } else {
             kind = .bluestein(Bluestein(n))
         }
     }
@@ -37,7 +41,7 @@ public struct FFTPlan: Sendable {
 /// In-place iterative radix-2 transform (bit-reversal permutation, then butterflies).
 private struct Radix2: Sendable {
     let n: Int
-    let cosTable: [Double], sinTable: [Double]   // exp(-2 pi i k / n) = cos - i sin, k < n/2
+    let cosTable: [Double], sinTable: [Double]  // exp(-2 pi i k / n) = cos - i sin, k < n/2
     let reversed: [Int]
 
     init(_ n: Int) {
@@ -78,8 +82,8 @@ private struct Radix2: Sendable {
 /// `c[j] = exp(i pi j^2 / n)`; the sum is a circular convolution of length `m`.
 private struct Bluestein: Sendable {
     let n: Int, m: Int
-    let chirpCos: [Double], chirpSin: [Double]   // c[j] = chirpCos[j] + i chirpSin[j]
-    let kernelRe: [Double], kernelIm: [Double]   // FFT of the chirp laid out circularly
+    let chirpCos: [Double], chirpSin: [Double]  // c[j] = chirpCos[j] + i chirpSin[j]
+    let kernelRe: [Double], kernelIm: [Double]  // FFT of the chirp laid out circularly
     let inner: Radix2
 
     init(_ n: Int) {
@@ -103,21 +107,21 @@ private struct Bluestein: Sendable {
 
     func run(_ re: inout [Double], _ im: inout [Double]) {
         var ar = [Double](repeating: 0, count: m), ai = [Double](repeating: 0, count: m)
-        for j in 0..<n {   // a = x * conj(c)
+        for j in 0..<n {  // a = x * conj(c)
             ar[j] = re[j] * chirpCos[j] + im[j] * chirpSin[j]
             ai[j] = im[j] * chirpCos[j] - re[j] * chirpSin[j]
         }
         inner.run(&ar, &ai)
-        for k in 0..<m {   // multiply spectra, conjugate for the inverse transform
+        for k in 0..<m {  // multiply spectra, conjugate for the inverse transform
             let r = ar[k] * kernelRe[k] - ai[k] * kernelIm[k]
             let i = ar[k] * kernelIm[k] + ai[k] * kernelRe[k]
             ar[k] = r; ai[k] = -i
         }
-        inner.run(&ar, &ai)   // inverse = conj(FFT(conj(.))) / m
+        inner.run(&ar, &ai)  // inverse = conj(FFT(conj(.))) / m
         let scale = 1 / Double(m)
         for k in 0..<n {
             let cr = ar[k] * scale, ci = -ai[k] * scale
-            re[k] = cr * chirpCos[k] + ci * chirpSin[k]   // times conj(c[k])
+            re[k] = cr * chirpCos[k] + ci * chirpSin[k]  // times conj(c[k])
             im[k] = ci * chirpCos[k] - cr * chirpSin[k]
         }
     }

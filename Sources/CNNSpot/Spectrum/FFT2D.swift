@@ -4,8 +4,9 @@ public struct ComplexPlane: Sendable, Equatable {
     public var re: [Double], im: [Double]
 
     public init(height: Int, width: Int, re: [Double], im: [Double]) {
-        precondition(re.count == height * width && im.count == height * width,
-                     "ComplexPlane: \(re.count)/\(im.count) values for \(height)x\(width)")
+        precondition(
+            re.count == height * width && im.count == height * width,
+            "ComplexPlane: \(re.count)/\(im.count) values for \(height)x\(width)")
         self.height = height; self.width = width; self.re = re; self.im = im
     }
 

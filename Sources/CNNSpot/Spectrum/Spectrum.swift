@@ -27,8 +27,10 @@ public struct ResidualSpectrum {
     private let fft: FFT2D
     private var sums: [[Double]]
 
-    public init(width: Int, height: Int, planes: Planes = .grey, scale: Scale = .naturalLog,
-                epsilon: Double = 1e-8, medianFilter: @escaping MedianFilter) {
+    public init(
+        width: Int, height: Int, planes: Planes = .grey, scale: Scale = .naturalLog,
+        epsilon: Double = 1e-8, medianFilter: @escaping MedianFilter
+    ) {
         precondition(width >= 1 && height >= 1, "ResidualSpectrum: size \(width)x\(height)")
         self.width = width; self.height = height
         self.planes = planes; self.scale = scale; self.epsilon = epsilon
@@ -102,10 +104,12 @@ public struct ResidualSpectrum {
         case .rgb:
             return (0..<3).map { c in stride(from: c, to: px.count, by: 3).map { Float(px[$0]) / 255 } }
         case .grey:
-            return [stride(from: 0, to: px.count, by: 3).map { i -> Float in
-                let v = 0.299 * Double(px[i]) + 0.587 * Double(px[i + 1]) + 0.114 * Double(px[i + 2])
-                return Float(v / 255.0)
-            }]
+            return [
+                stride(from: 0, to: px.count, by: 3).map { i -> Float in
+                    let v = 0.299 * Double(px[i]) + 0.587 * Double(px[i + 1]) + 0.114 * Double(px[i + 2])
+                    return Float(v / 255.0)
+                }
+            ]
         }
     }
 }

@@ -46,8 +46,9 @@ extension SpectrumReport {
 
     /// Heatmap of results' spectra (as computed, `clipPercentile` 0.5) on one shared range.
     public static func spectrumHeatmap(_ results: [Result], title: String) -> Heatmap {
-        Heatmap(panels: results.map { HeatmapPanel(title: panelTitle($0), width: $0.size, height: $0.size, values: $0.displayPlane) },
-                title: title, colormap: .viridis, scale: panelScale(results))
+        Heatmap(
+            panels: results.map { HeatmapPanel(title: panelTitle($0), width: $0.size, height: $0.size, values: $0.displayPlane) },
+            title: title, colormap: .viridis, scale: panelScale(results))
     }
 
     /// Heatmap of the results' peak views (`peakView`) on one shared range.
@@ -55,8 +56,9 @@ extension SpectrumReport {
         let panels = results.map {
             HeatmapPanel(title: panelTitle($0), width: $0.size, height: $0.size, values: displayedPeakView($0, window: window))
         }
-        return Heatmap(panels: panels, title: title, colormap: .magma, range: peakRange(panels.flatMap(\.values)),
-                       scale: panelScale(results))
+        return Heatmap(
+            panels: panels, title: title, colormap: .magma, range: peakRange(panels.flatMap(\.values)),
+            scale: panelScale(results))
     }
 
     static func panelTitle(_ r: Result) -> String { "\(r.source.label ?? r.source.name) (\(r.imageCount))" }
@@ -64,14 +66,20 @@ extension SpectrumReport {
     /// One source, or a set's real | fake: the mean log spectra on top, their peak views below,
     /// and for a set the difference fake - real.
     public static func figure(_ results: [Result], name: String, window: Int) -> RGBImage {
-        var rows = [spectrumHeatmap(results, title: "\(name): mean log|FFT| of x - median3(x)").render(),
-                    peakHeatmap(results, window: window, title: "peaks: minus \(window)x\(window) local median").render()]
+        var rows = [
+            spectrumHeatmap(results, title: "\(name): mean log|FFT| of x - median3(x)").render(),
+            peakHeatmap(results, window: window, title: "peaks: minus \(window)x\(window) local median").render()
+        ]
         if results.count == 2, results[0].size == results[1].size {
             let a = results[0].displayPlane, b = results[1].displayPlane
-            let diff = HeatmapPanel(title: "\(results[1].source.label ?? "b") - \(results[0].source.label ?? "a")",
-                                    width: results[0].size, height: results[0].size, values: zip(b, a).map { $0 - $1 })
-            rows.append(Heatmap(panels: [diff], title: "difference of log spectra", colormap: .viridis,
-                                scale: panelScale(results)).render())
+            let diff = HeatmapPanel(
+                title: "\(results[1].source.label ?? "b") - \(results[0].source.label ?? "a")",
+                width: results[0].size, height: results[0].size, values: zip(b, a).map { $0 - $1 })
+            rows.append(
+                Heatmap(
+                    panels: [diff], title: "difference of log spectra", colormap: .viridis,
+                    scale: panelScale(results)
+                ).render())
         }
         return stackVertically(rows, gap: 12)
     }
@@ -120,9 +128,11 @@ extension SpectrumReport {
             }
         }
         let summary: [[String: Any]] = groups.joined().map { r in
-            ["name": r.source.name, "label": r.source.label ?? NSNull(), "stem": r.source.stem, "images": r.imageCount,
-             "skipped": r.skipped, "size": r.size, "planes": r.planes.count,
-             "upsampling_peak_strength": upsamplingPeakStrength(r.displayPlane, width: r.size, height: r.size, window: window)]
+            [
+                "name": r.source.name, "label": r.source.label ?? NSNull(), "stem": r.source.stem, "images": r.imageCount,
+                "skipped": r.skipped, "size": r.size, "planes": r.planes.count,
+                "upsampling_peak_strength": upsamplingPeakStrength(r.displayPlane, width: r.size, height: r.size, window: window)
+            ]
         }
         try put("spectrum.json") {
             try JSONText.data(["peak_window": window, "sources": summary], pretty: true).write(to: $0, options: .atomic)

@@ -10,12 +10,14 @@ extension SpectrumReport {
         guard side >= 8 else {
             throw ReportError.badSettings("image is \(image.width)x\(image.height); the spectrum needs at least 8x8")
         }
-        var acc = ResidualSpectrum(width: side, height: side, planes: settings.planes, scale: settings.scale,
-                                   medianFilter: median3)
+        var acc = ResidualSpectrum(
+            width: side, height: side, planes: settings.planes, scale: settings.scale,
+            medianFilter: median3)
         try acc.add(centerCropOf: image)
         guard let mean = acc.mean() else { throw ReportError.noImages("\(name): no image") }
-        let result = Result(source: Source(name: name, label: nil, files: []), planes: mean, size: side,
-                            imageCount: 1, skipped: [])
+        let result = Result(
+            source: Source(name: name, label: nil, files: []), planes: mean, size: side,
+            imageCount: 1, skipped: [])
         return (figure([result], name: name, window: settings.peakWindow), result)
     }
 }

@@ -111,13 +111,16 @@ public enum SpectrumReport {
 
     /// Averages the spectrum of `source`'s images. Unreadable or too-small images are skipped
     /// and listed; `progress` is called once per file.
-    public static func compute(_ source: Source, settings: Settings, decodeOptions: DecodeOptions = .default,
-                               progress: (() -> Void)? = nil) throws -> Result {
+    public static func compute(
+        _ source: Source, settings: Settings, decodeOptions: DecodeOptions = .default,
+        progress: (() -> Void)? = nil
+    ) throws -> Result {
         guard settings.size >= 8, settings.size <= 4096 else {
             throw ReportError.badSettings("size \(settings.size) is not within 8...4096")
         }
-        var acc = ResidualSpectrum(width: settings.size, height: settings.size, planes: settings.planes,
-                                   scale: settings.scale, medianFilter: median3)
+        var acc = ResidualSpectrum(
+            width: settings.size, height: settings.size, planes: settings.planes,
+            scale: settings.scale, medianFilter: median3)
         var skipped: [String] = []
         for path in source.files {
             defer { progress?() }
@@ -129,8 +132,9 @@ public enum SpectrumReport {
             }
         }
         guard let mean = acc.mean() else {
-            throw ReportError.noImages("\(source.title): none of \(source.files.count) image(s) could be used"
-                                       + (skipped.first.map { " (first: \($0))" } ?? ""))
+            throw ReportError.noImages(
+                "\(source.title): none of \(source.files.count) image(s) could be used"
+                    + (skipped.first.map { " (first: \($0))" } ?? ""))
         }
         return Result(source: source, planes: mean, size: settings.size, imageCount: acc.imageCount, skipped: skipped)
     }

@@ -119,7 +119,9 @@ struct NpyHeader {
         }
         descr = String(d[d.index(after: d.startIndex)..<end])
         let f = try value(of: "fortran_order")
-        if f.hasPrefix("True") { fortranOrder = true } else if !f.hasPrefix("False") {
+        if f.hasPrefix("True") {
+            fortranOrder = true
+        } else if !f.hasPrefix("False") {
             throw NpyError.malformed("fortran_order is neither True nor False")
         }
         let s = try value(of: "shape")

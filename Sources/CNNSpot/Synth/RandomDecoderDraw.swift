@@ -16,8 +16,9 @@ struct RandomDecoderDraw {
         var r = SynthRandom(seed: seed, stream: 1)
         let kind = r.pick(kinds)
         let stages = 1 + r.index(3)
-        spec = GeneratorUpsampler.Spec(kind: kind, stages: stages, width: r.pick(Self.widths), convsPerStage: r.index(2),
-                                       activation: r.pick(Self.activations), norm: r.pick(GeneratorNorm.allCases))
+        spec = GeneratorUpsampler.Spec(
+            kind: kind, stages: stages, width: r.pick(Self.widths), convsPerStage: r.index(2),
+            activation: r.pick(Self.activations), norm: r.pick(GeneratorNorm.allCases))
         amplitude = (r.uniform(2, 6) * 100).rounded() / 100
     }
 

@@ -49,11 +49,17 @@ public enum SynthFamilies {
     static var registry: [Entry] {
         RandomDecoderFamily.ups.map { up in
             Entry(name: "random-\(up)", summary: RandomDecoderFamily.summary(up), make: { try RandomDecoderFamily(up: up) })
-        } + AutoencoderFamily.ups.map { up in
-            Entry(name: "ae-\(up)", summary: "AutoGAN-style autoencoder with \(up) up-sampling, trained briefly on the run's real patches (Adam, L1)",
-                  make: { try AutoencoderFamily(up: up) })
-        } + [Entry(name: "taef2", summary: "reconstruction through TAEF2, the FLUX.2 VAE's tiny autoencoder (nearest x2 + conv decoder; MIT weights in models/taef2)",
-               make: { try TAEF2Family() })]
+        }
+            + AutoencoderFamily.ups.map { up in
+                Entry(
+                    name: "ae-\(up)", summary: "AutoGAN-style autoencoder with \(up) up-sampling, trained briefly on the run's real patches (Adam, L1)",
+                    make: { try AutoencoderFamily(up: up) })
+            } + [
+                Entry(
+                    name: "taef2",
+                    summary: "reconstruction through TAEF2, the FLUX.2 VAE's tiny autoencoder (nearest x2 + conv decoder; MIT weights in models/taef2)",
+                    make: { try TAEF2Family() })
+            ]
     }
 }
 

@@ -30,8 +30,10 @@ public enum SynthGrid {
     }
 
     /// Every cell of the grid, row-major.
-    public static func cells(width: Int, height: Int, size: Int,
-                             phase: (x: Int, y: Int) = (0, 0), step: (x: Int, y: Int) = (1, 1)) -> [SynthCell] {
+    public static func cells(
+        width: Int, height: Int, size: Int,
+        phase: (x: Int, y: Int) = (0, 0), step: (x: Int, y: Int) = (1, 1)
+    ) -> [SynthCell] {
         let xs = positions(length: width, size: size, phase: phase.x, step: step.x)
         let ys = positions(length: height, size: size, phase: phase.y, step: step.y)
         var out: [SynthCell] = []
@@ -73,8 +75,10 @@ public enum SynthGrid {
     }
 
     /// The kept cells: the grid, minus near-flat cells, then at most `keep` evenly spaced.
-    public static func keptCells(_ image: RGBImage, size: Int, keep: Int, minStd: Double,
-                                 phase: (x: Int, y: Int) = (0, 0), step: (x: Int, y: Int) = (1, 1)) -> [SynthCell] {
+    public static func keptCells(
+        _ image: RGBImage, size: Int, keep: Int, minStd: Double,
+        phase: (x: Int, y: Int) = (0, 0), step: (x: Int, y: Int) = (1, 1)
+    ) -> [SynthCell] {
         let candidates = cells(width: image.width, height: image.height, size: size, phase: phase, step: step)
             .filter { luminanceStd(image, cell: $0, size: size) >= minStd }
         return evenlySpaced(count: candidates.count, keep: keep).map { candidates[$0] }

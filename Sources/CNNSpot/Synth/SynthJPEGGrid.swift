@@ -3,8 +3,10 @@ public enum SynthJPEGGrid {
     /// Where the stored image's block boundaries (multiples of the MCU from its top-left corner)
     /// fall after `PIL.ImageOps.exif_transpose` for `orientation`: a flipped axis of length L
     /// has its boundaries at L mod MCU; transposing orientations (5-8) swap the axes.
-    public static func phase(orientation: Int, storedWidth w: Int, storedHeight h: Int,
-                          mcuWidth mw: Int, mcuHeight mh: Int) -> (phase: (x: Int, y: Int), step: (x: Int, y: Int)) {
+    public static func phase(
+        orientation: Int, storedWidth w: Int, storedHeight h: Int,
+        mcuWidth mw: Int, mcuHeight mh: Int
+    ) -> (phase: (x: Int, y: Int), step: (x: Int, y: Int)) {
         let fx = w % mw, fy = h % mh
         switch orientation {
         case 2: return ((fx, 0), (mw, mh))

@@ -1,7 +1,9 @@
 /// One row of `MANIFEST.csv`: one written file (a real patch or its fake).
 struct SynthManifestRow: Equatable, Sendable {
-    static let columns = ["split", "family", "label", "file", "source", "source_sha256", "photo_size", "scale",
-                          "crop_box", "jpeg", "generator_settings", "seed"]
+    static let columns = [
+        "split", "family", "label", "file", "source", "source_sha256", "photo_size", "scale",
+        "crop_box", "jpeg", "generator_settings", "seed"
+    ]
 
     var split: String
     var family: String
@@ -31,8 +33,10 @@ struct SynthManifestRow: Equatable, Sendable {
 
     var csvLine: String { fields.map(SynthManifestRow.quote).joined(separator: ",") + "\n" }
 
-    init(split: String, family: String, label: String, file: String, source: String, sourceSHA256: String,
-         photoSize: String, scale: String, cropBox: String, jpeg: String, generatorSettings: String, seed: String) {
+    init(
+        split: String, family: String, label: String, file: String, source: String, sourceSHA256: String,
+        photoSize: String, scale: String, cropBox: String, jpeg: String, generatorSettings: String, seed: String
+    ) {
         self.split = split; self.family = family; self.label = label; self.file = file; self.source = source
         self.sourceSHA256 = sourceSHA256; self.photoSize = photoSize; self.scale = scale; self.cropBox = cropBox
         self.jpeg = jpeg; self.generatorSettings = generatorSettings; self.seed = seed
@@ -40,8 +44,9 @@ struct SynthManifestRow: Equatable, Sendable {
 
     init?(fields f: [String]) {
         guard f.count == SynthManifestRow.columns.count else { return nil }
-        self.init(split: f[0], family: f[1], label: f[2], file: f[3], source: f[4], sourceSHA256: f[5], photoSize: f[6],
-                  scale: f[7], cropBox: f[8], jpeg: f[9], generatorSettings: f[10], seed: f[11])
+        self.init(
+            split: f[0], family: f[1], label: f[2], file: f[3], source: f[4], sourceSHA256: f[5], photoSize: f[6],
+            scale: f[7], cropBox: f[8], jpeg: f[9], generatorSettings: f[10], seed: f[11])
     }
 
     /// RFC 4180: fields holding a comma, quote, CR or LF are quoted, quotes doubled.
@@ -59,11 +64,18 @@ struct SynthManifestRow: Equatable, Sendable {
             if quoted {
                 if c == "\"" {
                     if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" { quoted = true }
-            else if c == "," { row.append(field); field = "" }
-            else if c == "\n" || c == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
-            else if c != "\r" { field.append(c) }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\n" || c == "\r\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else if c != "\r" {
+                field.append(c)
+            }
         }
         return rows
     }

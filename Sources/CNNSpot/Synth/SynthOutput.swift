@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Writes `bytes` to a new or truncated file; the problem in words, or nil.
@@ -61,8 +61,10 @@ final class SynthOutput {
                 }
                 let before = try SynthRunManifest.read(from: manifestURL)
                 if before.recipe != recipe {
-                    throw SynthError.resumeMismatch(root.path, detail: "it was made with other options: "
-                                                    + SynthOutput.differences(before.recipe, recipe))
+                    throw SynthError.resumeMismatch(
+                        root.path,
+                        detail: "it was made with other options: "
+                            + SynthOutput.differences(before.recipe, recipe))
                 }
                 done = readJournal()
             } else if controls.force {

@@ -31,8 +31,9 @@ struct SynthPatch {
                     fakeNote = "reencoded=source_tables;" + plan.jpegNote + ";grid=patch"
                 }
             }
-            return SynthPatch(cell: cell, name: plan.patchName(cell), real: real, realPNG: try ImageEncoder.png(real),
-                              realJPEGNote: realNote, fakeJPEGNote: fakeNote, fakeQuantization: quant)
+            return SynthPatch(
+                cell: cell, name: plan.patchName(cell), real: real, realPNG: try ImageEncoder.png(real),
+                realJPEGNote: realNote, fakeJPEGNote: fakeNote, fakeQuantization: quant)
         }
     }
 

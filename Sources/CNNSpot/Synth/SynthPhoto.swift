@@ -21,8 +21,9 @@ struct SynthPhoto {
     /// source's grid (a JPEG kept at scale 1).
     var grid: (phase: (x: Int, y: Int), step: (x: Int, y: Int))? {
         guard let q = jpeg, scale == 1 else { return nil }
-        return SynthJPEGGrid.phase(orientation: orientation, storedWidth: q.width, storedHeight: q.height,
-                                    mcuWidth: q.mcuWidth, mcuHeight: q.mcuHeight)
+        return SynthJPEGGrid.phase(
+            orientation: orientation, storedWidth: q.width, storedHeight: q.height,
+            mcuWidth: q.mcuWidth, mcuHeight: q.mcuHeight)
     }
     var orientation: Int
 
@@ -51,8 +52,9 @@ struct SynthPhoto {
             image = try resize(image, width: w / 2, height: hgt / 2, interpolation: .lanczos)
             scale = 0.5
         }
-        return SynthPhoto(path: path, sha256: h.finalize(), width: w, height: hgt, scale: scale, image: image,
-                          jpeg: jpeg, orientation: decoded.exifOrientation ?? 1)
+        return SynthPhoto(
+            path: path, sha256: h.finalize(), width: w, height: hgt, scale: scale, image: image,
+            jpeg: jpeg, orientation: decoded.exifOrientation ?? 1)
     }
 
     /// At most `limit` bytes of a file; a larger one is refused before it is read whole.

@@ -25,10 +25,11 @@ struct SynthPhotoPlan: Sendable {
 
     static func stem(path: String, sha256: String) -> String {
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        var safe = String(base.unicodeScalars.map { c -> Character in
-            let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_"
-            return ok ? Character(c) : "_"
-        })
+        var safe = String(
+            base.unicodeScalars.map { c -> Character in
+                let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_"
+                return ok ? Character(c) : "_"
+            })
         if safe.count > 60 { safe = String(safe.prefix(60)) }
         return (safe.isEmpty ? "photo" : safe) + "_" + sha256.prefix(8)
     }
@@ -37,17 +38,19 @@ struct SynthPhotoPlan: Sendable {
     /// grid when `alignToJPEG` and the photo allows it.
     static func make(_ photo: SynthPhoto, options: SynthOptions) -> SynthPhotoPlan {
         let grid = options.jpegAlign ? photo.grid : nil
-        let cells = SynthGrid.keptCells(photo.image, size: options.size, keep: options.perPhoto,
-                                        minStd: options.minLuminanceStd,
-                                        phase: grid?.phase ?? (0, 0), step: grid?.step ?? (1, 1))
+        let cells = SynthGrid.keptCells(
+            photo.image, size: options.size, keep: options.perPhoto,
+            minStd: options.minLuminanceStd,
+            phase: grid?.phase ?? (0, 0), step: grid?.step ?? (1, 1))
         var note = ""
         if let q = photo.jpeg {
             let est = q.ijgQuality
             note = "source_q=\(est.exact ? "" : "~")\(est.quality);sampling=\(q.samplingName)"
         }
-        return SynthPhotoPlan(path: photo.path, sha256: photo.sha256, width: photo.width, height: photo.height,
-                              scale: photo.scale, scaledWidth: photo.image.width, scaledHeight: photo.image.height,
-                              cells: cells, jpegNote: note)
+        return SynthPhotoPlan(
+            path: photo.path, sha256: photo.sha256, width: photo.width, height: photo.height,
+            scale: photo.scale, scaledWidth: photo.image.width, scaledHeight: photo.image.height,
+            cells: cells, jpegNote: note)
     }
 }
 

@@ -20,8 +20,10 @@ public final class SynthRun {
     let output: SynthOutput
 
     /// `families` in the order of `options.families` (their names must match).
-    public init(options: SynthOptions, families: [SynthFamily], controls: SynthControls = SynthControls(),
-                report: @escaping (String) -> Void) {
+    public init(
+        options: SynthOptions, families: [SynthFamily], controls: SynthControls = SynthControls(),
+        report: @escaping (String) -> Void
+    ) {
         self.options = options
         self.families = families
         self.controls = controls
@@ -69,8 +71,10 @@ public final class SynthRun {
         let rows = try output.writeManifestCSV()
         for r in rows where r.label == "1_fake" { summary.pairs["\(r.split)/\(r.family)", default: 0] += 1 }
         manifest.completedAt = SynthRunManifest.now()
-        manifest.counts = ["photos_train": summary.trainPhotos, "photos_val": summary.valPhotos,
-                           "failures": summary.failures, "skipped": summary.skipped, "files": rows.count]
+        manifest.counts = [
+            "photos_train": summary.trainPhotos, "photos_val": summary.valPhotos,
+            "failures": summary.failures, "skipped": summary.skipped, "files": rows.count
+        ]
         try manifest.write(to: output.manifestURL)
         return summary
     }
@@ -82,8 +86,9 @@ public final class SynthRun {
             try m.write(to: output.manifestURL)
             return m
         }
-        let m = SynthRunManifest(commandLine: controls.commandLine, startedAt: SynthRunManifest.now(), recipe: options,
-                                 jpegPolicy: SynthRunManifest.jpegPolicyText)
+        let m = SynthRunManifest(
+            commandLine: controls.commandLine, startedAt: SynthRunManifest.now(), recipe: options,
+            jpegPolicy: SynthRunManifest.jpegPolicyText)
         try m.write(to: output.manifestURL)
         return m
     }
@@ -96,11 +101,12 @@ public final class SynthRun {
     private func completeUnits(_ rows: [SynthManifestRow]) -> Set<String> {
         let files = Set(rows.map(\.file))
         let fm = FileManager.default
-        return Set(rows.filter { $0.label == "1_fake" }.map(\.file).filter { fake in
-            let real = fake.replacingOccurrences(of: "/1_fake/", with: "/0_real/")
-            return files.contains(real) && fm.fileExists(atPath: output.root.appendingPathComponent(fake).path)
-                && fm.fileExists(atPath: output.root.appendingPathComponent(real).path)
-        })
+        return Set(
+            rows.filter { $0.label == "1_fake" }.map(\.file).filter { fake in
+                let real = fake.replacingOccurrences(of: "/1_fake/", with: "/0_real/")
+                return files.contains(real) && fm.fileExists(atPath: output.root.appendingPathComponent(fake).path)
+                    && fm.fileExists(atPath: output.root.appendingPathComponent(real).path)
+            })
     }
 
     // MARK: scan
@@ -137,9 +143,10 @@ public final class SynthRun {
                     summary.skipped += 1
                 } else if plan.cells.isEmpty {
                     let small = min(plan.scaledWidth, plan.scaledHeight) < options.size
-                    report("\(path): no \(options.size)x\(options.size) patch in \(plan.scaledWidth)x\(plan.scaledHeight)"
-                           + (plan.scale == 1 ? "" : " (scaled 0.5x)")
-                           + (small ? " (too small)" : " with luminance std >= \(options.minLuminanceStd) (flat)") + ": skipped")
+                    report(
+                        "\(path): no \(options.size)x\(options.size) patch in \(plan.scaledWidth)x\(plan.scaledHeight)"
+                            + (plan.scale == 1 ? "" : " (scaled 0.5x)")
+                            + (small ? " (too small)" : " with luminance std >= \(options.minLuminanceStd) (flat)") + ": skipped")
                     summary.skipped += 1
                 } else {
                     seen[plan.sha256] = path
@@ -192,10 +199,13 @@ public final class SynthRun {
 
     // MARK: pairs
 
-    private func makePairs(_ todo: [SynthPhotoPlan], complete: Set<String>, total: Int, threads: Int,
-                           summary: inout SynthSummary) throws {
-        let progress = ProgressBar(total: total, label: "synth", unit: "patch", initial: summary.alreadyDone,
-                                   enabled: controls.progress && isatty(STDERR_FILENO) != 0)
+    private func makePairs(
+        _ todo: [SynthPhotoPlan], complete: Set<String>, total: Int, threads: Int,
+        summary: inout SynthSummary
+    ) throws {
+        let progress = ProgressBar(
+            total: total, label: "synth", unit: "patch", initial: summary.alreadyDone,
+            enabled: controls.progress && isatty(STDERR_FILENO) != 0)
         defer { progress.finish() }
         let options = self.options
         let loader = OrderedPrefetcher(count: todo.count, workers: threads, depth: 2 * threads) { i -> Result<[SynthPatch], Error> in
@@ -240,13 +250,16 @@ public final class SynthRun {
     private func rows(_ p: SynthPhotoPlan, _ patch: SynthPatch, family: SynthFamily, seed: UInt64) -> [SynthManifestRow] {
         let c = patch.cell, s = options.size
         func row(_ label: String, jpeg: String, settings: String, seed: String) -> SynthManifestRow {
-            SynthManifestRow(split: p.split, family: family.name, label: label,
-                             file: "\(p.split)/\(family.name)/\(label)/\(patch.name).png", source: p.path,
-                             sourceSHA256: p.sha256, photoSize: "\(p.width)x\(p.height)", scale: p.scale == 1 ? "1.0" : "0.5",
-                             cropBox: "\(c.left) \(c.top) \(c.left + s) \(c.top + s)", jpeg: jpeg,
-                             generatorSettings: settings, seed: seed)
+            SynthManifestRow(
+                split: p.split, family: family.name, label: label,
+                file: "\(p.split)/\(family.name)/\(label)/\(patch.name).png", source: p.path,
+                sourceSHA256: p.sha256, photoSize: "\(p.width)x\(p.height)", scale: p.scale == 1 ? "1.0" : "0.5",
+                cropBox: "\(c.left) \(c.top) \(c.left + s) \(c.top + s)", jpeg: jpeg,
+                generatorSettings: settings, seed: seed)
         }
-        return [row("0_real", jpeg: patch.realJPEGNote, settings: "", seed: ""),
-                row("1_fake", jpeg: patch.fakeJPEGNote, settings: family.settings(forSeed: seed), seed: String(seed))]
+        return [
+            row("0_real", jpeg: patch.realJPEGNote, settings: "", seed: ""),
+            row("1_fake", jpeg: patch.fakeJPEGNote, settings: family.settings(forSeed: seed), seed: String(seed))
+        ]
     }
 }

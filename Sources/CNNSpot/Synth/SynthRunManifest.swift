@@ -26,13 +26,13 @@ public struct SynthRunManifest: Codable, Sendable {
     }
 
     static let jpegPolicyText = """
-    off: reals are cut from the decoded photo as is; fakes are the generator's pixels. All files PNG. \
-    --jpeg-align: for a JPEG source kept at scale 1, cells sit on the source's MCU grid and each fake is \
-    re-encoded with the source's own quantisation tables and chroma sampling, then decoded: real and fake carry \
-    one JPEG generation of the same quantisation on the same grid. For a JPEG source downscaled 0.5x (its grid is \
-    gone) the real patch and its fake are both re-encoded that way on the patch's own grid. PNG and WebP sources \
-    are left lossless. All files stay PNG, so the file format cannot separate real from fake.
-    """
+        off: reals are cut from the decoded photo as is; fakes are the generator's pixels. All files PNG. \
+        --jpeg-align: for a JPEG source kept at scale 1, cells sit on the source's MCU grid and each fake is \
+        re-encoded with the source's own quantisation tables and chroma sampling, then decoded: real and fake carry \
+        one JPEG generation of the same quantisation on the same grid. For a JPEG source downscaled 0.5x (its grid is \
+        gone) the real patch and its fake are both re-encoded that way on the patch's own grid. PNG and WebP sources \
+        are left lossless. All files stay PNG, so the file format cannot separate real from fake.
+        """
 
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 

@@ -29,18 +29,22 @@ public final class Distributed: ReplicaReducer, @unchecked Sendable {
             // Another launcher (MPICH's or Intel MPI's mpirun, Slurm's srun): N processes would
             // each train alone into the same run folder.
             for key in ["PMI_RANK", "PMIX_RANK"] where env[key] != nil {
-                throw DistributedError.mpi("\(key) is set but not OMPI_COMM_WORLD_SIZE: data-parallel training needs Open MPI's mpirun (Debian: openmpi-bin); MPICH, Intel MPI and srun-launched ranks are not supported")
+                throw DistributedError.mpi(
+                    "\(key) is set but not OMPI_COMM_WORLD_SIZE: data-parallel training needs Open MPI's mpirun (Debian: openmpi-bin); MPICH, Intel MPI and srun-launched ranks are not supported"
+                )
             }
             if let n = env["SLURM_NTASKS"].flatMap(Int.init), n > 1, env["SLURM_STEP_ID"] != nil {
-                throw DistributedError.mpi("started by srun as one of \(n) tasks: run `mpirun -np \(n) cnnspot train ...` inside the allocation instead (Open MPI's launcher)")
+                throw DistributedError.mpi(
+                    "started by srun as one of \(n) tasks: run `mpirun -np \(n) cnnspot train ...` inside the allocation instead (Open MPI's launcher)")
             }
             return nil
         }
         var message = [CChar](repeating: 0, count: 1024)
         let rc = cnnspot_mpi_start(env["CNNSPOT_LIBMPI"], &message, message.count)
         guard rc == 0 else {
-            throw DistributedError.mpi("started by mpirun (OMPI_COMM_WORLD_SIZE=\(sizeText)) but Open MPI could not be started: "
-                + String(cString: message) + " (install Open MPI: apt-get install openmpi-bin, or set CNNSPOT_LIBMPI)")
+            throw DistributedError.mpi(
+                "started by mpirun (OMPI_COMM_WORLD_SIZE=\(sizeText)) but Open MPI could not be started: "
+                    + String(cString: message) + " (install Open MPI: apt-get install openmpi-bin, or set CNNSPOT_LIBMPI)")
         }
         var r: Int32 = 0, n: Int32 = 0
         try check(cnnspot_mpi_rank(&r), "MPI_Comm_rank")
@@ -101,6 +105,8 @@ public final class Distributed: ReplicaReducer, @unchecked Sendable {
 public enum DistributedError: Error, CustomStringConvertible {
     case mpi(String)
     public var description: String {
-        switch self { case .mpi(let m): return m }
+        switch self {
+        case .mpi(let m): return m
+        }
     }
 }

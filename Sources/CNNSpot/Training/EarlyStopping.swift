@@ -22,8 +22,10 @@ public struct EarlyStopping: Codable, Sendable, Equatable {
         case stop
     }
 
-    public init(learningRate: Double, patience: Int = 5, minDelta: Double = 0.001,
-                deltaAfterDrop: Double = 0.002, minLR: Double = 1e-6) {
+    public init(
+        learningRate: Double, patience: Int = 5, minDelta: Double = 0.001,
+        deltaAfterDrop: Double = 0.002, minLR: Double = 1e-6
+    ) {
         self.learningRate = learningRate
         self.patience = patience
         self.minDelta = minDelta

@@ -78,7 +78,9 @@ public struct TrainOptions: Codable, Sendable, Equatable {
         o.blurSigma = blurSigma
         o.jpegProb = jpegProb
         // The reference: two values are an inclusive range, otherwise the list as given.
-        o.jpegQualities = jpegQuality.count == 2 ? Array(min(jpegQuality[0], jpegQuality[1])...max(jpegQuality[0], jpegQuality[1]))
+        o.jpegQualities =
+            jpegQuality.count == 2
+            ? Array(min(jpegQuality[0], jpegQuality[1])...max(jpegQuality[0], jpegQuality[1]))
             : jpegQuality
         o.jpegMethods = jpegMethods
         o.crop = .random(cropSize)

@@ -30,7 +30,9 @@ extension Trainer {
             var counts: [Double] = [Double(here), here == 0 ? 1 : 0, Double(skippedHere)]
             try d.sum(&counts)
             if counts[1] > 0 {
-                report("warning: batch \(state.batchInEpoch) skipped: \(Int(counts[1])) rank(s) could not read any image of their part (--sync-bn needs every rank)")
+                report(
+                    "warning: batch \(state.batchInEpoch) skipped: \(Int(counts[1])) rank(s) could not read any image of their part (--sync-bn needs every rank)"
+                )
                 return StepResult(loss: nil, images: 0, skipped: Int(counts[2]))
             }
             globalCount = Float(counts[0])
@@ -112,9 +114,10 @@ extension Trainer {
         var differs: [Double] = [root == mine ? 0 : 1]
         try job.sum(&differs)
         if differs[0] > 0 {
-            throw TrainingError.badOption("\(Int(differs[0])) of \(job.size) rank(s) do not start as rank 0 does (other training or validation files, "
-                + "other training options, or another --resume position: every rank must see the same data and run folder)"
-                + (root == mine ? "" : "; this is one of them (rank \(job.rank))"))
+            throw TrainingError.badOption(
+                "\(Int(differs[0])) of \(job.size) rank(s) do not start as rank 0 does (other training or validation files, "
+                    + "other training options, or another --resume position: every rank must see the same data and run folder)"
+                    + (root == mine ? "" : "; this is one of them (rank \(job.rank))"))
         }
     }
 

@@ -4,8 +4,10 @@ extension Trainer {
     /// `manifest.json`: command line, dataset listings (checksums), options, starting weights.
     func writeManifest(train: TrainingData, val: TrainingData) throws {
         var m = RunManifest()
-        m.datasets = [RunManifest.datasetInfo(name: "train", root: train.root, files: train.images.map(\.path)),
-                      RunManifest.datasetInfo(name: "val", root: val.root, files: val.images.map(\.path))]
+        m.datasets = [
+            RunManifest.datasetInfo(name: "train", root: train.root, files: train.images.map(\.path)),
+            RunManifest.datasetInfo(name: "val", root: val.root, files: val.images.map(\.path))
+        ]
         if let json = try? JSONSerialization.jsonObject(with: JSONText.encoder().encode(options)) as? [String: Any] {
             for (k, v) in json {
                 if let text = v as? String { m.settings[k] = text; continue }

@@ -10,8 +10,9 @@ extension Trainer {
         let val = try TrainingData.discover((options.dataroot as NSString).appendingPathComponent("val"), classes: options.classes)
             .subset(limit: options.valMax, seed: options.seed)
         for w in train.warnings + val.warnings { report("warning: \(w)") }
-        report("train: \(train.images.count) images (\(train.realCount) real, \(train.fakeCount) fake); "
-            + "val: \(val.images.count) images (\(val.realCount) real, \(val.fakeCount) fake)")
+        report(
+            "train: \(train.images.count) images (\(train.realCount) real, \(train.fakeCount) fake); "
+                + "val: \(val.images.count) images (\(val.realCount) real, \(val.fakeCount) fake)")
         do {
             try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
         } catch { throw TrainingError.io(path: options.runDirectory, problem: "cannot create the run folder: \(error)") }
@@ -26,8 +27,9 @@ extension Trainer {
         let (rank, ranks) = (distributed?.rank ?? 0, distributed?.size ?? 1)
         let micro = options.microBatches ?? 1
         if ranks > 1 || micro > 1 {
-            report("data-parallel: \(ranks) rank(s) x \(micro) micro-batch(es) per batch of \(options.batchSize) "
-                   + "(BatchNorm statistics per part of ~\(options.batchSize / (ranks * micro)) images; gradients averaged over the batch)")
+            report(
+                "data-parallel: \(ranks) rank(s) x \(micro) micro-batch(es) per batch of \(options.batchSize) "
+                    + "(BatchNorm statistics per part of ~\(options.batchSize / (ranks * micro)) images; gradients averaged over the batch)")
         }
 
         let normalization = Detector.normalization(model.spec)  // the architecture's own
@@ -40,11 +42,13 @@ extension Trainer {
             if let m = options.maxEpochs, state.epoch >= m { stoppedBy = "max epochs"; break }
             if let m = options.maxSteps, state.step >= m { stoppedBy = "max steps"; break }
             let order = train.order(epoch: state.epoch, seed: options.seed, classBalance: options.classBalance)
-            let loader = TrainingBatchLoader(data: train, indices: order, batchSize: options.batchSize, pipeline: trainPipeline,
-                                             seed: options.seed, streamTag: UInt64(state.epoch), startBatch: state.batchInEpoch,
-                                             workers: options.workers, parts: (rank * micro)..<((rank + 1) * micro), of: ranks * micro)
-            let progress = ProgressBar(total: loader.batchCount - state.batchInEpoch, label: "epoch \(state.epoch)",
-                                       enabled: showProgress && writesFiles && isatty(STDERR_FILENO) != 0)
+            let loader = TrainingBatchLoader(
+                data: train, indices: order, batchSize: options.batchSize, pipeline: trainPipeline,
+                seed: options.seed, streamTag: UInt64(state.epoch), startBatch: state.batchInEpoch,
+                workers: options.workers, parts: (rank * micro)..<((rank + 1) * micro), of: ranks * micro)
+            let progress = ProgressBar(
+                total: loader.batchCount - state.batchInEpoch, label: "epoch \(state.epoch)",
+                enabled: showProgress && writesFiles && isatty(STDERR_FILENO) != 0)
             var clock = Date()
             while let parts = loader.nextParts() {
                 state.batchInEpoch += 1
@@ -86,17 +90,20 @@ extension Trainer {
             }
         }
         if sessionSteps > 0 {
-            var line = String(format: "this run: %d step(s), %d image(s) in %.2f s of training steps, %.2f img/s", sessionSteps,
-                              sessionImages, sessionSeconds, Double(sessionImages) / max(sessionSeconds, 1e-9))
+            var line = String(
+                format: "this run: %d step(s), %d image(s) in %.2f s of training steps, %.2f img/s", sessionSteps,
+                sessionImages, sessionSeconds, Double(sessionImages) / max(sessionSeconds, 1e-9))
             if let d = distributed, d.size > 1 {
-                line += String(format: "; gradient all-reduce %.1f ms/step, waiting for the other ranks %.1f ms/step (rank 0 of %d)",
-                               1000 * allreduceSeconds / Double(sessionSteps), 1000 * waitSeconds / Double(sessionSteps), d.size)
+                line += String(
+                    format: "; gradient all-reduce %.1f ms/step, waiting for the other ranks %.1f ms/step (rank 0 of %d)",
+                    1000 * allreduceSeconds / Double(sessionSteps), 1000 * waitSeconds / Double(sessionSteps), d.size)
             }
             report(line)
         }
         report("stopped (\(stoppedBy)) after \(state.step) steps; run folder \(options.runDirectory)")
-        return Summary(steps: state.step, epochs: log.records(), stoppedBy: stoppedBy, skippedImages: state.skippedImages,
-                       runDirectory: options.runDirectory)
+        return Summary(
+            steps: state.step, epochs: log.records(), stoppedBy: stoppedBy, skippedImages: state.skippedImages,
+            runDirectory: options.runDirectory)
     }
 
     /// Validation, the LR schedule, epoch/best files, the log row, then `latest` for the next epoch.
@@ -131,15 +138,18 @@ extension Trainer {
             stop = "early stopping"
         }
         let seconds = state.epochSeconds + Date().timeIntervalSince(started)
-        let record = EpochRecord(epoch: epoch, steps: state.step,
-                                 trainLoss: state.epochBatches > 0 ? state.epochLossSum / Double(state.epochBatches) : .nan,
-                                 valAccuracy: v.accuracy, valAP: v.averagePrecision, lr: lrUsed,
-                                 imagesPerSecond: state.epochSeconds > 0 ? Double(state.epochImages) / state.epochSeconds : 0,
-                                 seconds: seconds, skippedImages: state.skippedImages)
+        let record = EpochRecord(
+            epoch: epoch, steps: state.step,
+            trainLoss: state.epochBatches > 0 ? state.epochLossSum / Double(state.epochBatches) : .nan,
+            valAccuracy: v.accuracy, valAP: v.averagePrecision, lr: lrUsed,
+            imagesPerSecond: state.epochSeconds > 0 ? Double(state.epochImages) / state.epochSeconds : 0,
+            seconds: seconds, skippedImages: state.skippedImages)
         if writesFiles { try log.append(record) }
-        report(String(format: "epoch %d: train loss %.4f, val acc %.4f, val AP %@, lr %g, %.1f img/s, %.1f s", epoch,
-                      record.trainLoss, v.accuracy, v.averagePrecision.map { String(format: "%.4f", $0) } ?? "n/a",
-                      lrUsed, record.imagesPerSecond, seconds))
+        report(
+            String(
+                format: "epoch %d: train loss %.4f, val acc %.4f, val AP %@, lr %g, %.1f img/s, %.1f s", epoch,
+                record.trainLoss, v.accuracy, v.averagePrecision.map { String(format: "%.4f", $0) } ?? "n/a",
+                lrUsed, record.imagesPerSecond, seconds))
         state.epoch += 1
         state.batchInEpoch = 0
         state.epochLossSum = 0; state.epochBatches = 0; state.epochImages = 0; state.epochSeconds = 0

@@ -18,8 +18,10 @@ extension Trainer {
             let r = try model.loadStateDict(dict, strict: false)
             let missing = r.missingKeys.filter { !$0.hasPrefix(head) }
             if !missing.isEmpty || !r.unexpectedKeys.isEmpty {
-                throw TrainingError.badCheckpoint(file: path, problem: "not \(model.spec.architecture.rawValue) ImageNet weights: "
-                    + "missing \(missing.prefix(8).joined(separator: ", ")); unexpected \(r.unexpectedKeys.prefix(8).joined(separator: ", "))")
+                throw TrainingError.badCheckpoint(
+                    file: path,
+                    problem: "not \(model.spec.architecture.rawValue) ImageNet weights: "
+                        + "missing \(missing.prefix(8).joined(separator: ", ")); unexpected \(r.unexpectedKeys.prefix(8).joined(separator: ", "))")
             }
         } catch let e as TrainingError { throw e } catch {
             throw TrainingError.badCheckpoint(file: path, problem: "\(error)")
@@ -32,7 +34,8 @@ extension Trainer {
     /// `ResNetSpec.parameterKeys` (`model.parameters()` order); lr, betas, eps and weight decay
     /// come from its param group. Parameters without moments start fresh, as in torch.
     static func continueFrom(_ path: String, options: TrainOptions, report: (String) -> Void) throws
-        -> (TrainOptions, TrainableResNet, Adam, TrainingState) {
+        -> (TrainOptions, TrainableResNet, Adam, TrainingState)
+    {
         func fail(_ m: String) -> TrainingError { .badCheckpoint(file: path, problem: m) }
         let ckpt: LoadedCheckpoint
         var dict: StateDict = [:]
@@ -41,7 +44,8 @@ extension Trainer {
             for e in try ckpt.floatStateDict(stripModulePrefix: true) { dict[e.key] = HostTensor(shape: e.shape, data: e.values) }
         } catch { throw fail("\(error)") }
         guard let archName = CNNSpotMetadata.architecture(of: Array(dict.keys)),
-              let arch = ResNetSpec.Architecture(rawValue: archName) else {
+            let arch = ResNetSpec.Architecture(rawValue: archName)
+        else {
             throw fail("the model's keys describe no torchvision ResNet (resnet18...152)")
         }
         var o = options
@@ -70,14 +74,16 @@ extension Trainer {
             guard m.maxExpAvgSq == nil else { throw fail("optimizer.state.\(index): amsgrad moments are not supported") }
             guard m.step.isFinite, m.step >= 0, m.step == m.step.rounded() else { throw fail("optimizer.state.\(index).step \(m.step) is not a count") }
             do {
-                moments[keys[index]] = Adam.State(step: Int(m.step),
-                                                  expAvg: HostTensor(shape: m.expAvg.shape, data: try m.expAvg.floatValues()),
-                                                  expAvgSq: HostTensor(shape: m.expAvgSq.shape, data: try m.expAvgSq.floatValues()))
+                moments[keys[index]] = Adam.State(
+                    step: Int(m.step),
+                    expAvg: HostTensor(shape: m.expAvg.shape, data: try m.expAvg.floatValues()),
+                    expAvgSq: HostTensor(shape: m.expAvgSq.shape, data: try m.expAvgSq.floatValues()))
             } catch { throw fail("optimizer.state.\(index) (\(keys[index])): \(error)") }
         }
         o.lr = group.lr; o.beta1 = group.beta1; o.beta2 = group.beta2
-        let adam = Adam(model.namedParameters, lr: group.lr, betas: (group.beta1, group.beta2), eps: group.eps,
-                        weightDecay: group.weightDecay)
+        let adam = Adam(
+            model.namedParameters, lr: group.lr, betas: (group.beta1, group.beta2), eps: group.eps,
+            weightDecay: group.weightDecay)
         do { try adam.importState(moments) } catch { throw fail("\(error)") }
         var state = TrainingState(options: o)
         state.step = Int(ckpt.totalSteps ?? 0)
@@ -101,8 +107,9 @@ extension Trainer {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter(isRunFile).sorted()
         guard !names.isEmpty else { return }
         guard overwrite else {
-            throw TrainingError.badOption("\(dir) already holds a run (\(names.prefix(4).joined(separator: ", "))"
-                + "\(names.count > 4 ? ", ..." : "")): pass --resume to continue it, --overwrite to replace it, or another --name")
+            throw TrainingError.badOption(
+                "\(dir) already holds a run (\(names.prefix(4).joined(separator: ", "))"
+                    + "\(names.count > 4 ? ", ..." : "")): pass --resume to continue it, --overwrite to replace it, or another --name")
         }
         for n in names {
             do { try FileManager.default.removeItem(atPath: (dir as NSString).appendingPathComponent(n)) } catch {
@@ -119,8 +126,10 @@ extension Trainer {
     /// `--lr` would train something the user did not ask for. `explicit` names the flags that
     /// were given (so `--lr 1e-4`, the default, is refused on a run saved with another rate);
     /// without it, an option counts as given when it differs from its default.
-    static func resumedOptions(saved: TrainOptions, given: TrainOptions, explicit: Set<String>? = nil, checkpoint: String,
-                               report: (String) -> Void) throws -> TrainOptions {
+    static func resumedOptions(
+        saved: TrainOptions, given: TrainOptions, explicit: Set<String>? = nil, checkpoint: String,
+        report: (String) -> Void
+    ) throws -> TrainOptions {
         let defaults = TrainOptions(dataroot: given.dataroot, name: given.name)
         func text<V>(_ v: V) -> String {
             if let o = v as? OptionalDescribable { return o.describedValue }
@@ -138,12 +147,13 @@ extension Trainer {
             field("--load-size", \.loadSize), field("--crop-size", \.cropSize), field("--no-flip", \.noFlip),
             field("--rz-interp", \.interpolations), field("--blur-prob", \.blurProb), field("--blur-sig", \.blurSigma),
             field("--jpg-prob", \.jpegProb), field("--jpg-qual", \.jpegQuality), field("--jpg-method", \.jpegMethods),
-            field("--sync-bn", \.syncBatchNorm),
+            field("--sync-bn", \.syncBatchNorm)
         ]
         let conflicts = checks.filter { $0.1 }.map { "\($0.0) \($0.2) (the run has \($0.3))" }
         if !conflicts.isEmpty {
-            throw TrainingError.badOption("--resume continues \(checkpoint) with its own training options; these differ: "
-                + conflicts.joined(separator: "; ") + ". Drop them, or start a new run (another --name, or --overwrite)")
+            throw TrainingError.badOption(
+                "--resume continues \(checkpoint) with its own training options; these differ: "
+                    + conflicts.joined(separator: "; ") + ". Drop them, or start a new run (another --name, or --overwrite)")
         }
         var o = saved
         o.threads = given.threads; o.workers = given.workers; o.microBatches = given.microBatches
@@ -163,6 +173,9 @@ extension Trainer {
 private protocol OptionalDescribable { var describedValue: String { get } }
 extension Optional: OptionalDescribable {
     fileprivate var describedValue: String {
-        switch self { case .some(let v): return "\(v)"; case .none: return "none" }
+        switch self {
+        case .some(let v): return "\(v)";
+        case .none: return "none"
+        }
     }
 }

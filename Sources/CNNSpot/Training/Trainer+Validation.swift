@@ -5,19 +5,22 @@ extension Trainer {
     /// validation transform (each image's draws seeded by its index, so the set is fixed);
     /// accuracy of `sigmoid > 0.5` and average precision.
     public func validate(_ data: TrainingData, pipeline: AugmentationPipeline) throws
-        -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int]) {
+        -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int])
+    {
         try compute.bind { try validateBound(data, pipeline: pipeline) }
     }
 
     private func validateBound(_ data: TrainingData, pipeline: AugmentationPipeline) throws
-        -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int]) {
+        -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int])
+    {
         // A distributed run: each rank scores its part of every batch; the scores are summed into
         // their positions on every rank, so each computes the same metrics (and takes the same
         // early-stopping decision).
         let (rank, ranks) = (distributed?.rank ?? 0, distributed?.size ?? 1)
-        let loader = TrainingBatchLoader(data: data, indices: Array(data.images.indices), batchSize: options.batchSize,
-                                         pipeline: pipeline, seed: options.seed, streamTag: 0xFFFF_FFFF, workers: options.workers,
-                                         parts: rank..<(rank + 1), of: ranks)
+        let loader = TrainingBatchLoader(
+            data: data, indices: Array(data.images.indices), batchSize: options.batchSize,
+            pipeline: pipeline, seed: options.seed, streamTag: 0xFFFF_FFFF, workers: options.workers,
+            parts: rank..<(rank + 1), of: ranks)
         var byPosition = [Double](repeating: 0, count: 2 * data.images.count)  // score, 1 if scored
         while let b = loader.next() {
             for s in b.skipped { report("warning: validation skipped \(s)") }

@@ -38,9 +38,11 @@ public final class Trainer {
     ///
     /// With `distributed`, every rank builds the same model and optimiser (from the same files or
     /// seed), and rank 0's parameters and buffers are then sent to all (as PyTorch DDP does).
-    public init(options: TrainOptions, resume: Bool = false, overwrite: Bool = false, explicitOptions: Set<String>? = nil,
-                distributed: Distributed? = nil,
-                report: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+    public init(
+        options: TrainOptions, resume: Bool = false, overwrite: Bool = false, explicitOptions: Set<String>? = nil,
+        distributed: Distributed? = nil,
+        report: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws {
         try options.validate()
         self.report = report
         self.distributed = distributed
@@ -63,7 +65,9 @@ public final class Trainer {
             }
             state = c.state
             startedFrom = path
-            report("resuming \(o.name) at step \(state.step), epoch \(state.epoch), batch \(state.batchInEpoch), lr \(state.lr) (training options from the checkpoint; run controls from the command line)")
+            report(
+                "resuming \(o.name) at step \(state.step), epoch \(state.epoch), batch \(state.batchInEpoch), lr \(state.lr) (training options from the checkpoint; run controls from the command line)"
+            )
         } else if let path = options.continueFrom {
             if isRoot { try Trainer.prepareNewRun(options, overwrite: overwrite, report: report) }
             let start = try Trainer.continueFrom(path, options: options, report: report)
@@ -86,7 +90,9 @@ public final class Trainer {
         // controls given): checked again as a whole.
         try self.options.validate()
         if let d = distributed, self.options.batchSize < d.size * (self.options.microBatches ?? 1) {
-            throw TrainingError.badOption("--batch-size \(self.options.batchSize) is smaller than \(d.size) ranks x \(self.options.microBatches ?? 1) micro-batch(es): every part needs an image (the batch size is global, split over the ranks)")
+            throw TrainingError.badOption(
+                "--batch-size \(self.options.batchSize) is smaller than \(d.size) ranks x \(self.options.microBatches ?? 1) micro-batch(es): every part needs an image (the batch size is global, split over the ranks)"
+            )
         }
         if let d = distributed, d.size > 1 {
             try Trainer.broadcastState(model, from: d)
@@ -125,8 +131,9 @@ public final class Trainer {
     public func saveLatest() throws {
         guard writesFiles else { return }
         state.adamSteps = optimizer.exportState().mapValues(\.step)
-        try TrainingCheckpoint.write(to: path(TrainingCheckpoint.latest), model: model, optimizer: optimizer,
-                                     state: state, options: options)
+        try TrainingCheckpoint.write(
+            to: path(TrainingCheckpoint.latest), model: model, optimizer: optimizer,
+            state: state, options: options)
     }
 
     func path(_ file: String) -> String { (options.runDirectory as NSString).appendingPathComponent(file) }

@@ -29,9 +29,11 @@ public final class TrainingBatchLoader {
     ///   - parts, totalParts: build only these parts of each batch (data-parallel ranks and
     ///     micro-batches): batch b's positions cut into `totalParts` contiguous parts
     ///     (`Distributed.slice`). Each image keeps the augmentation of its position in the pass.
-    public init(data: TrainingData, indices: [Int], batchSize: Int, pipeline: AugmentationPipeline,
-                seed: UInt64, streamTag: UInt64, startBatch: Int = 0, workers: Int,
-                decodeOptions: DecodeOptions = .default, parts: Range<Int> = 0..<1, of totalParts: Int = 1) {
+    public init(
+        data: TrainingData, indices: [Int], batchSize: Int, pipeline: AugmentationPipeline,
+        seed: UInt64, streamTag: UInt64, startBatch: Int = 0, workers: Int,
+        decodeOptions: DecodeOptions = .default, parts: Range<Int> = 0..<1, of totalParts: Int = 1
+    ) {
         precondition(totalParts >= 1 && parts.lowerBound >= 0 && parts.upperBound <= totalParts && !parts.isEmpty)
         let count = (indices.count + batchSize - 1) / batchSize
         batchCount = count
@@ -40,9 +42,10 @@ public final class TrainingBatchLoader {
             let batch = (b * batchSize)..<min(indices.count, (b + 1) * batchSize)
             return parts.map { part in
                 let cut = Distributed.slice(batch.count, part: part, of: totalParts)
-                return TrainingBatchLoader.build(positions: (batch.lowerBound + cut.lowerBound)..<(batch.lowerBound + cut.upperBound),
-                                                 indices: indices, images: images, pipeline: pipeline,
-                                                 seed: seed, streamTag: streamTag, decodeOptions: decodeOptions)
+                return TrainingBatchLoader.build(
+                    positions: (batch.lowerBound + cut.lowerBound)..<(batch.lowerBound + cut.upperBound),
+                    indices: indices, images: images, pipeline: pipeline,
+                    seed: seed, streamTag: streamTag, decodeOptions: decodeOptions)
             }
         }
     }
@@ -62,8 +65,10 @@ public final class TrainingBatchLoader {
         SeededRandom(seed: seed, stream: (streamTag << 32) ^ UInt64(position))
     }
 
-    static func build(positions: Range<Int>, indices: [Int], images: [LabeledImage], pipeline: AugmentationPipeline,
-                      seed: UInt64, streamTag: UInt64, decodeOptions: DecodeOptions) -> TrainingBatch {
+    static func build(
+        positions: Range<Int>, indices: [Int], images: [LabeledImage], pipeline: AugmentationPipeline,
+        seed: UInt64, streamTag: UInt64, decodeOptions: DecodeOptions
+    ) -> TrainingBatch {
         var items: [(RGBImage, Float, Int)] = []
         var skipped: [String] = []
         for position in positions {

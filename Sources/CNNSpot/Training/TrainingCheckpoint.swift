@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The trainer's safetensors files in `<checkpoints>/<name>/`:
@@ -22,8 +22,10 @@ public enum TrainingCheckpoint {
     static let expAvgSqPrefix = "optimizer.exp_avg_sq."
 
     /// Writes a checkpoint atomically.
-    public static func write(to path: String, model: TrainableResNet, optimizer: Adam?, state: TrainingState,
-                             options: TrainOptions) throws {
+    public static func write(
+        to path: String, model: TrainableResNet, optimizer: Adam?, state: TrainingState,
+        options: TrainOptions
+    ) throws {
         var tensors: [(key: String, tensor: CheckpointTensor)] = []
         let sd = model.stateDict()
         for (key, _) in model.spec.stateDictShapes {
@@ -83,9 +85,13 @@ public enum TrainingCheckpoint {
                 throw TrainingError.badCheckpoint(file: path, problem: "tensor \(key): \(error)")
             }
             let host = HostTensor(shape: tensor.shape, data: values)
-            if key.hasPrefix(expAvgSqPrefix) { avgSq[String(key.dropFirst(expAvgSqPrefix.count))] = host }
-            else if key.hasPrefix(expAvgPrefix) { avg[String(key.dropFirst(expAvgPrefix.count))] = host }
-            else { model[key] = host }
+            if key.hasPrefix(expAvgSqPrefix) {
+                avgSq[String(key.dropFirst(expAvgSqPrefix.count))] = host
+            } else if key.hasPrefix(expAvgPrefix) {
+                avg[String(key.dropFirst(expAvgPrefix.count))] = host
+            } else {
+                model[key] = host
+            }
         }
         var moments: [String: Adam.State] = [:]
         for (key, m) in avg {

@@ -30,7 +30,8 @@ public struct TrainingData: Sendable {
             let known = Set(set.classes)
             let unknown = classes.filter { !known.contains($0) }
             guard unknown.isEmpty else {
-                throw TrainingError.badOption("--classes: \(unknown.joined(separator: ", ")) not found in \(root) (has: \(set.classes.joined(separator: ", ")))")
+                throw TrainingError.badOption(
+                    "--classes: \(unknown.joined(separator: ", ")) not found in \(root) (has: \(set.classes.joined(separator: ", ")))")
             }
             let keep = Set(classes)
             images = images.filter { $0.className.map(keep.contains) ?? false }

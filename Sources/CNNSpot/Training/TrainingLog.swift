@@ -55,9 +55,12 @@ public struct TrainingLog {
         var csv = TrainingLog.csvHeader + "\n"
         for r in rows {
             jsonl += String(decoding: try encoder.encode(r), as: UTF8.self) + "\n"
-            csv += [String(r.epoch), String(r.steps), String(format: "%.6f", r.trainLoss), String(format: "%.6f", r.valAccuracy),
+            csv +=
+                [
+                    String(r.epoch), String(r.steps), String(format: "%.6f", r.trainLoss), String(format: "%.6f", r.valAccuracy),
                     r.valAP.map { String(format: "%.6f", $0) } ?? "", String(r.lr), String(format: "%.2f", r.imagesPerSecond),
-                    String(format: "%.1f", r.seconds), String(r.skippedImages)].joined(separator: ",") + "\n"
+                    String(format: "%.1f", r.seconds), String(r.skippedImages)
+                ].joined(separator: ",") + "\n"
         }
         do {
             try Data(jsonl.utf8).write(to: URL(fileURLWithPath: jsonlPath), options: .atomic)

@@ -66,8 +66,9 @@ extension PickleMachine {
             }
             dtype = d
         }
-        return CheckpointTensor(dtype: dtype, shape: size, strides: stride, storageOffset: Int(offset),
-                                storage: view.storage, storageByteOffset: view.byteOffset)
+        return CheckpointTensor(
+            dtype: dtype, shape: size, strides: stride, storageOffset: Int(offset),
+            storage: view.storage, storageByteOffset: view.byteOffset)
     }
 
     private func intList(_ v: PickleValue, what: String, callee: String) throws -> [Int] {

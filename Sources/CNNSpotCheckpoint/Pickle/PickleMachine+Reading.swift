@@ -15,13 +15,13 @@ extension PickleMachine {
         guard n >= 0, n <= remaining else { throw fail("length \(n) exceeds the \(remaining) bytes left") }
         let start = data.startIndex + position
         position += n
-        return data.subdata(in: start ..< start + n)
+        return data.subdata(in: start..<start + n)
     }
 
     func readUInt(_ width: Int) throws -> UInt64 {
         guard width <= remaining else { throw fail("truncated \(width)-byte integer") }
         var v: UInt64 = 0
-        for i in 0 ..< width { v |= UInt64(data[data.startIndex + position + i]) << (8 * UInt64(i)) }
+        for i in 0..<width { v |= UInt64(data[data.startIndex + position + i]) << (8 * UInt64(i)) }
         position += width
         return v
     }

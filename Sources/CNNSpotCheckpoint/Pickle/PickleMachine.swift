@@ -60,7 +60,7 @@ final class PickleMachine {
         while true {
             let opOffset = position
             let op = try readByte()
-            if op == 0x2e { // STOP
+            if op == 0x2e {  // STOP
                 return try pop()
             }
             try execute(op, at: opOffset)

@@ -14,7 +14,7 @@ enum PickleOpcode {
         0x8a: "LONG1", 0x8b: "LONG4", 0x42: "BINBYTES", 0x43: "SHORT_BINBYTES", 0x8c: "SHORT_BINUNICODE",
         0x8d: "BINUNICODE8", 0x8e: "BINBYTES8", 0x8f: "EMPTY_SET", 0x90: "ADDITEMS", 0x91: "FROZENSET",
         0x92: "NEWOBJ_EX", 0x93: "STACK_GLOBAL", 0x94: "MEMOIZE", 0x95: "FRAME", 0x96: "BYTEARRAY8",
-        0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
+        0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER"
     ]
 
     static func name(_ op: UInt8) -> String {

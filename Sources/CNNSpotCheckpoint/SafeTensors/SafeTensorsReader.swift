@@ -21,14 +21,14 @@ enum SafeTensorsReader {
     static func read(_ data: Data, limits: CheckpointLimits) throws -> Result {
         guard data.count >= 8 else { throw CheckpointError.badSafeTensors("file shorter than its 8-byte header length") }
         var n: UInt64 = 0
-        for i in 0 ..< 8 { n |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
+        for i in 0..<8 { n |= UInt64(data[data.startIndex + i]) << (8 * UInt64(i)) }
         guard n <= UInt64(limits.maxSafeTensorsHeaderBytes) else {
             throw CheckpointError.badSafeTensors("header length \(n) above the limit of \(limits.maxSafeTensorsHeaderBytes) bytes")
         }
         guard n <= UInt64(data.count - 8) else {
             throw CheckpointError.badSafeTensors("header length \(n) exceeds the file (\(data.count) bytes)")
         }
-        let headerBytes = data.subdata(in: data.startIndex + 8 ..< data.startIndex + 8 + Int(n))
+        let headerBytes = data.subdata(in: data.startIndex + 8..<data.startIndex + 8 + Int(n))
         guard headerBytes.first == UInt8(ascii: "{") else { throw CheckpointError.badSafeTensors("header does not start with '{'") }
         try checkNesting(headerBytes, maxDepth: 8)
         let json: Any
@@ -38,8 +38,9 @@ enum SafeTensorsReader {
         guard let header = json as? [String: Any] else { throw CheckpointError.badSafeTensors("header is not a JSON object") }
         let bufferStart = data.startIndex + 8 + Int(n)
         let bufferCount = data.count - 8 - Int(n)
-        let storage = TensorStorage(key: "(safetensors buffer)", declaredByteCount: bufferCount,
-                                    bytes: data[bufferStart ..< bufferStart + bufferCount])
+        let storage = TensorStorage(
+            key: "(safetensors buffer)", declaredByteCount: bufferCount,
+            bytes: data[bufferStart..<bufferStart + bufferCount])
 
         var metadata: [String: String] = [:]
         var entries: [(key: String, tensor: CheckpointTensor, begin: Int, end: Int)] = []
@@ -62,21 +63,24 @@ enum SafeTensorsReader {
                 throw CheckpointError.badSafeTensors("'\(name)': data_offsets \(offsets) out of bounds of the \(bufferCount)-byte buffer")
             }
             guard let count = CheckpointTensor.elementCount(shape),
-                  case let (bytes, false) = count.multipliedReportingOverflow(by: dtype.byteSize),
-                  bytes == offsets[1] - offsets[0] else {
+                case let (bytes, false) = count.multipliedReportingOverflow(by: dtype.byteSize),
+                bytes == offsets[1] - offsets[0]
+            else {
                 throw CheckpointError.badSafeTensors("'\(name)': shape \(shape) of \(dtypeName) does not match \(offsets[1] - offsets[0]) bytes")
             }
-            let tensor = CheckpointTensor(dtype: dtype, shape: shape, strides: CheckpointTensor.contiguousStrides(shape),
-                                          storageOffset: 0, storage: storage, storageByteOffset: offsets[0])
+            let tensor = CheckpointTensor(
+                dtype: dtype, shape: shape, strides: CheckpointTensor.contiguousStrides(shape),
+                storageOffset: 0, storage: storage, storageByteOffset: offsets[0])
             entries.append((name, tensor, offsets[0], offsets[1]))
         }
         entries.sort { ($0.begin, $0.end, $0.key) < ($1.begin, $1.end, $1.key) }
         var expected = 0
         for e in entries {
             guard e.begin == expected else {
-                throw CheckpointError.badSafeTensors(e.begin < expected
-                    ? "'\(e.key)' overlaps the previous tensor (offset \(e.begin), previous end \(expected))"
-                    : "gap before '\(e.key)' (offset \(e.begin), previous end \(expected))")
+                throw CheckpointError.badSafeTensors(
+                    e.begin < expected
+                        ? "'\(e.key)' overlaps the previous tensor (offset \(e.begin), previous end \(expected))"
+                        : "gap before '\(e.key)' (offset \(e.begin), previous end \(expected))")
             }
             expected = e.end
         }
@@ -92,7 +96,8 @@ enum SafeTensorsReader {
         }
         return try array.map {
             guard let number = $0 as? NSNumber, number.doubleValue.rounded() == number.doubleValue,
-                  number.doubleValue >= 0, number.doubleValue < 0x1p53 else {
+                number.doubleValue >= 0, number.doubleValue < 0x1p53
+            else {
                 throw CheckpointError.badSafeTensors("'\(name)': \(field) holds a value that is not a non-negative integer")
             }
             return number.intValue

@@ -16,8 +16,10 @@ public enum SafeTensorsWriter {
     }
 
     /// The encoded file. Tensor names must be unique; metadata is a string -> string map.
-    public static func encode(_ tensors: [(key: String, tensor: CheckpointTensor)], metadata: [String: String] = [:],
-                              floats: FloatStorage = .float32) throws -> Data {
+    public static func encode(
+        _ tensors: [(key: String, tensor: CheckpointTensor)], metadata: [String: String] = [:],
+        floats: FloatStorage = .float32
+    ) throws -> Data {
         var seen = Set<String>()
         for (key, _) in tensors {
             guard !key.isEmpty, key != "__metadata__", seen.insert(key).inserted else {
@@ -58,7 +60,9 @@ public enum SafeTensorsWriter {
             fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         for (i, c) in converted.enumerated() {
-            fields.append("\(JSONText.quoted(c.key)):{\"dtype\":\"\(c.dtype.safeTensorsName)\",\"shape\":[\(c.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offsets[i].0),\(offsets[i].1)]}")
+            fields.append(
+                "\(JSONText.quoted(c.key)):{\"dtype\":\"\(c.dtype.safeTensorsName)\",\"shape\":[\(c.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offsets[i].0),\(offsets[i].1)]}"
+            )
         }
         json += fields.joined(separator: ",") + "}"
         var header = Data(json.utf8)
@@ -73,8 +77,10 @@ public enum SafeTensorsWriter {
     }
 
     /// Encodes and writes atomically to `path`.
-    public static func write(_ tensors: [(key: String, tensor: CheckpointTensor)], metadata: [String: String] = [:],
-                             floats: FloatStorage = .float32, to path: String) throws {
+    public static func write(
+        _ tensors: [(key: String, tensor: CheckpointTensor)], metadata: [String: String] = [:],
+        floats: FloatStorage = .float32, to path: String
+    ) throws {
         let data = try encode(tensors, metadata: metadata, floats: floats)
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw CheckpointError.io(path: path, reason: error.localizedDescription)

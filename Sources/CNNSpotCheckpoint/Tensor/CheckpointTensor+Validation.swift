@@ -41,15 +41,20 @@ extension CheckpointTensor {
         let (endBytes, o4) = endElements.multipliedReportingOverflow(by: dtype.byteSize)
         let (total, o5) = endBytes.addingReportingOverflow(storageByteOffset)
         guard !o3, !o4, !o5, total <= bytes.count else {
-            throw CheckpointError.badTensor(key: key, reason:
-                "shape \(shape), strides \(strides), offset \(storageOffset) reach past its storage '\(storage.key)' of \(bytes.count) bytes")
+            throw CheckpointError.badTensor(
+                key: key,
+                reason:
+                    "shape \(shape), strides \(strides), offset \(storageOffset) reach past its storage '\(storage.key)' of \(bytes.count) bytes")
         }
         let (materialised, o6) = n.multipliedReportingOverflow(by: dtype.byteSize)
         guard !o6, materialised <= max(bytes.count - storageByteOffset, Self.maxRepeatedViewBytes) else {
             let what = strides.contains(0) ? "a stride of 0 (an expanded view)" : "overlapping strides"
-            throw CheckpointError.badTensor(key: key, reason:
-                "shape \(shape) with strides \(strides) repeats elements through \(what): it would materialise "
-                + "\(o6 ? "more than \(Int.max)" : String(materialised)) bytes from a storage of \(bytes.count) bytes (refused; save it with .contiguous() or .clone())")
+            throw CheckpointError.badTensor(
+                key: key,
+                reason:
+                    "shape \(shape) with strides \(strides) repeats elements through \(what): it would materialise "
+                    + "\(o6 ? "more than \(Int.max)" : String(materialised)) bytes from a storage of \(bytes.count) bytes (refused; save it with .contiguous() or .clone())"
+            )
         }
     }
 }

@@ -16,8 +16,10 @@ public struct CheckpointTensor: Sendable {
     public let storageByteOffset: Int
     public let storage: TensorStorage
 
-    init(dtype: TensorDType, shape: [Int], strides: [Int], storageOffset: Int, storage: TensorStorage,
-         storageByteOffset: Int = 0) {
+    init(
+        dtype: TensorDType, shape: [Int], strides: [Int], storageOffset: Int, storage: TensorStorage,
+        storageByteOffset: Int = 0
+    ) {
         self.dtype = dtype
         self.shape = shape
         self.strides = strides
@@ -29,11 +31,13 @@ public struct CheckpointTensor: Sendable {
     /// A contiguous tensor owning `bytes` (row-major, little-endian elements of `dtype`).
     public init(dtype: TensorDType, shape: [Int], contiguousBytes bytes: Data) throws {
         guard let count = CheckpointTensor.elementCount(shape), count.multipliedReportingOverflow(by: dtype.byteSize).partialValue == bytes.count,
-              !count.multipliedReportingOverflow(by: dtype.byteSize).overflow else {
+            !count.multipliedReportingOverflow(by: dtype.byteSize).overflow
+        else {
             throw CheckpointError.badTensor(key: "(new)", reason: "\(bytes.count) bytes do not hold \(dtype) of shape \(shape)")
         }
-        self.init(dtype: dtype, shape: shape, strides: CheckpointTensor.contiguousStrides(shape), storageOffset: 0,
-                  storage: TensorStorage(key: "(memory)", declaredByteCount: bytes.count, bytes: bytes))
+        self.init(
+            dtype: dtype, shape: shape, strides: CheckpointTensor.contiguousStrides(shape), storageOffset: 0,
+            storage: TensorStorage(key: "(memory)", declaredByteCount: bytes.count, bytes: bytes))
     }
 
     /// A contiguous float32 tensor, row-major values (e.g. a trained weight to save).
@@ -65,7 +69,7 @@ public struct CheckpointTensor: Sendable {
         var expected = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
             if strides[d] != expected { return false }
-            expected = expected &* shape[d] // no overflow: the product of all sizes is `count`
+            expected = expected &* shape[d]  // no overflow: the product of all sizes is `count`
         }
         return true
     }

@@ -21,9 +21,11 @@ struct TorchLegacyReader {
 
     func read() throws -> CheckpointValue {
         var offset = 0
-        func runPickle(_ hook: @escaping PickleMachine.PersistentLoad = { _ in
-            throw CheckpointError.badLegacyFormat("persistent id outside the object pickle")
-        }) throws -> (PickleMachine, PickleValue) {
+        func runPickle(
+            _ hook: @escaping PickleMachine.PersistentLoad = { _ in
+                throw CheckpointError.badLegacyFormat("persistent id outside the object pickle")
+            }
+        ) throws -> (PickleMachine, PickleValue) {
             let m = PickleMachine(data: data, offset: offset, limits: limits, persistentLoad: hook)
             let v = try m.run()
             offset = m.position
@@ -39,7 +41,8 @@ struct TorchLegacyReader {
         }
         let (infoMachine, infoValue) = try runPickle()
         if case let .dict(info)? = try? infoMachine.convert(infoValue),
-           case let .bool(little)? = info["little_endian"], !little {
+            case let .bool(little)? = info["little_endian"], !little
+        {
             throw CheckpointError.badLegacyFormat("big-endian files are not supported")
         }
         infoMachine.releaseContainers()
@@ -49,8 +52,10 @@ struct TorchLegacyReader {
         let (objectMachine, objectValue) = try runPickle { pidValue in
             let pid = try TorchPersistentID(pidValue)
             guard pid.byteCount <= self.data.count else {
-                throw CheckpointError.badStorage(key: pid.key, reason:
-                    "declares \(pid.numel) elements (\(pid.byteCount) bytes), more than the whole file (\(self.data.count) bytes)")
+                throw CheckpointError.badStorage(
+                    key: pid.key,
+                    reason:
+                        "declares \(pid.numel) elements (\(pid.byteCount) bytes), more than the whole file (\(self.data.count) bytes)")
             }
             let storage: TensorStorage
             if let s = storages[pid.key] {
@@ -86,19 +91,21 @@ struct TorchLegacyReader {
                 throw CheckpointError.badStorage(key: key, reason: "truncated: the file ends before its element count")
             }
             var count: UInt64 = 0
-            for i in 0 ..< 8 { count |= UInt64(data[data.startIndex + offset + i]) << (8 * UInt64(i)) }
+            for i in 0..<8 { count |= UInt64(data[data.startIndex + offset + i]) << (8 * UInt64(i)) }
             offset += 8
             let elementSize = (dtypes[key] ?? nil)?.byteSize ?? 1
             guard count == UInt64(storage.declaredByteCount / elementSize) else {
-                throw CheckpointError.badStorage(key: key, reason:
-                    "file holds \(count) elements but the pickle declared \(storage.declaredByteCount / elementSize)")
+                throw CheckpointError.badStorage(
+                    key: key,
+                    reason:
+                        "file holds \(count) elements but the pickle declared \(storage.declaredByteCount / elementSize)")
             }
             let n = storage.declaredByteCount
             guard n <= data.count - offset else {
                 throw CheckpointError.badStorage(key: key, reason: "truncated: \(n) bytes declared, \(data.count - offset) left")
             }
             let start = data.startIndex + offset
-            storage.bytes = data[start ..< start + n]
+            storage.bytes = data[start..<start + n]
             offset += n
         }
         return root

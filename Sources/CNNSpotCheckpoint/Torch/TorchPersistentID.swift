@@ -34,7 +34,8 @@ struct TorchPersistentID {
         self.numel = Int(n)
         if a.count >= 6, case let .tuple(v) = a[5] {
             guard v.items.count == 3, case let .string(viewKey) = v.items[0], case let .int(off) = v.items[1],
-                  case let .int(cnt) = v.items[2], off >= 0, cnt >= 0, off + cnt <= n else {
+                case let .int(cnt) = v.items[2], off >= 0, cnt >= 0, off + cnt <= n
+            else {
                 throw CheckpointError.badStorage(key: key, reason: "malformed or out-of-range storage view metadata")
             }
             view = (viewKey, Int(off), Int(cnt))

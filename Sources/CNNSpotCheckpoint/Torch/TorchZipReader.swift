@@ -20,13 +20,16 @@ struct TorchZipReader {
         // torch.jit.save archives hold code/ and constants.pkl beside data.pkl, and their pickle
         // names __torch__ classes: say what the file is rather than which global was refused.
         if zip.entries.contains(where: { $0.name.hasSuffix("/constants.pkl") || $0.name.contains("/code/__torch__") }) {
-            throw CheckpointError.unknownFormat("this is a TorchScript archive (torch.jit.save), not a state dict: in Python, "
-                + "torch.save(torch.jit.load(path).state_dict(), 'model.pth') makes one")
+            throw CheckpointError.unknownFormat(
+                "this is a TorchScript archive (torch.jit.save), not a state dict: in Python, "
+                    + "torch.save(torch.jit.load(path).state_dict(), 'model.pth') makes one")
         }
-        guard let pickleEntry = zip.entries.first(where: {
-            let parts = $0.name.split(separator: "/", omittingEmptySubsequences: false)
-            return parts.count == 2 && parts[1] == "data.pkl"
-        }) else { throw CheckpointError.badArchive("no '<name>/data.pkl' record") }
+        guard
+            let pickleEntry = zip.entries.first(where: {
+                let parts = $0.name.split(separator: "/", omittingEmptySubsequences: false)
+                return parts.count == 2 && parts[1] == "data.pkl"
+            })
+        else { throw CheckpointError.badArchive("no '<name>/data.pkl' record") }
         let prefix = String(pickleEntry.name.dropLast("data.pkl".count))
         if let entry = zip[prefix + "byteorder"] {
             let order = String(decoding: try zip.contents(of: entry, maxBytes: 16), as: UTF8.self)
@@ -53,16 +56,19 @@ struct TorchZipReader {
                     throw CheckpointError.badStorage(key: pid.key, reason: "record '\(prefix)data/\(pid.key)' is missing")
                 }
                 guard entry.uncompressedSize == pid.byteCount else {
-                    throw CheckpointError.badStorage(key: pid.key, reason:
-                        "declares \(pid.numel) elements (\(pid.byteCount) bytes) but its record holds \(entry.uncompressedSize) bytes")
+                    throw CheckpointError.badStorage(
+                        key: pid.key,
+                        reason:
+                            "declares \(pid.numel) elements (\(pid.byteCount) bytes) but its record holds \(entry.uncompressedSize) bytes")
                 }
                 // Inflated records cost memory: all of them together stay within the file-size limit.
                 guard entry.method == 0 || pid.byteCount <= budget else {
                     throw CheckpointError.badStorage(key: pid.key, reason: "\(pid.byteCount) bytes exceed the size limit")
                 }
                 if entry.method != 0 { budget -= pid.byteCount }
-                storage = TensorStorage(key: pid.key, declaredByteCount: pid.byteCount,
-                                        bytes: try self.zip.contents(of: entry, maxBytes: pid.byteCount))
+                storage = TensorStorage(
+                    key: pid.key, declaredByteCount: pid.byteCount,
+                    bytes: try self.zip.contents(of: entry, maxBytes: pid.byteCount))
                 storages[pid.key] = storage
             }
             return .storage(StorageView(storage: storage, dtype: pid.dtype ?? .uint8, byteOffset: 0, byteCount: pid.byteCount))

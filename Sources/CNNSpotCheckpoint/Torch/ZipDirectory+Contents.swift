@@ -9,7 +9,7 @@ extension ZipDirectory {
         guard entry.uncompressedSize <= maxBytes else {
             throw CheckpointError.badArchive("record '\(entry.name)' declares \(entry.uncompressedSize) bytes, above the limit of \(maxBytes)")
         }
-        let raw = data[data.startIndex + entry.dataOffset ..< data.startIndex + entry.dataOffset + entry.compressedSize]
+        let raw = data[data.startIndex + entry.dataOffset..<data.startIndex + entry.dataOffset + entry.compressedSize]
         let out: Data
         switch entry.method {
         case 0:
@@ -32,23 +32,27 @@ extension ZipDirectory {
         let chunk = 1 << 16
         var out = Data()
         do {
-            _ = try Data.decompress(size: Int64(raw.count), bufferSize: chunk, skipCRC32: true, provider: { position, size in
-                // The decoder hands zlib `size` bytes whatever it gets, so always return exactly
-                // `size` bytes (zero padding past the end) and stop a stream that never ends.
-                let start = Int(position)
-                guard start <= raw.count + chunk else {
-                    throw CheckpointError.badArchive("deflate stream of '\(entry.name)' does not end inside its record")
-                }
-                var piece = start < raw.count
-                    ? Data(raw[raw.startIndex + start ..< raw.startIndex + min(raw.count, start + size)]) : Data()
-                if piece.count < size { piece.append(Data(count: size - piece.count)) }
-                return piece
-            }, consumer: { bytes in
-                guard out.count + bytes.count <= entry.uncompressedSize else {
-                    throw CheckpointError.badArchive("record '\(entry.name)' inflates to more than its declared \(entry.uncompressedSize) bytes")
-                }
-                out.append(bytes)
-            })
+            _ = try Data.decompress(
+                size: Int64(raw.count), bufferSize: chunk, skipCRC32: true,
+                provider: { position, size in
+                    // The decoder hands zlib `size` bytes whatever it gets, so always return exactly
+                    // `size` bytes (zero padding past the end) and stop a stream that never ends.
+                    let start = Int(position)
+                    guard start <= raw.count + chunk else {
+                        throw CheckpointError.badArchive("deflate stream of '\(entry.name)' does not end inside its record")
+                    }
+                    var piece =
+                        start < raw.count
+                        ? Data(raw[raw.startIndex + start..<raw.startIndex + min(raw.count, start + size)]) : Data()
+                    if piece.count < size { piece.append(Data(count: size - piece.count)) }
+                    return piece
+                },
+                consumer: { bytes in
+                    guard out.count + bytes.count <= entry.uncompressedSize else {
+                        throw CheckpointError.badArchive("record '\(entry.name)' inflates to more than its declared \(entry.uncompressedSize) bytes")
+                    }
+                    out.append(bytes)
+                })
         } catch let error as CheckpointError {
             throw error
         } catch {

@@ -45,11 +45,12 @@ struct ZipDirectory {
             directoryOffset = try bytes.offset(try bytes.u64(record + 48), "central directory offset")
         }
         guard directoryOffset <= data.count, directorySize <= data.count - directoryOffset,
-              count <= directorySize / 46 else {
+            count <= directorySize / 46
+        else {
             throw CheckpointError.badArchive("central directory (\(count) entries, \(directorySize) bytes at \(directoryOffset)) exceeds the file")
         }
         var p = directoryOffset
-        for _ in 0 ..< count {
+        for _ in 0..<count {
             let entry = try ZipDirectory.readEntry(bytes, at: &p, end: directoryOffset + directorySize)
             // Two records of one name would make "which one is read" depend on the reader
             // (first wins here, the last in some others): refuse rather than guess.
@@ -139,7 +140,7 @@ struct ByteReader {
         guard at >= 0, n >= 0, at <= count, n <= count - at else {
             throw CheckpointError.badArchive("read of \(n) bytes at \(at) past the end of the file (\(count) bytes)")
         }
-        return data[data.startIndex + at ..< data.startIndex + at + n]
+        return data[data.startIndex + at..<data.startIndex + at + n]
     }
 
     private func uint(_ at: Int, _ width: Int) throws -> UInt64 {

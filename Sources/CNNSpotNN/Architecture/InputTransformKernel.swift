@@ -30,9 +30,11 @@ public enum InputTransformKernel {
     /// pixel `(2i, 2j)` of each 2x2 cell (source index `floor(dst * in / out)`, exactly 2 for an
     /// even size); scaling back up by 2 repeats it over the cell. So every pixel minus its
     /// cell's top-left pixel, computed in float32 as PyTorch does, then times `Float(scale)`.
-    public static func apply(_ t: NetworkDescription.InputTransform, _ src: UnsafeBufferPointer<Float>,
-                             batch n: Int, channels c: Int, height h: Int, width w: Int,
-                             into dst: UnsafeMutableBufferPointer<Float>) throws {
+    public static func apply(
+        _ t: NetworkDescription.InputTransform, _ src: UnsafeBufferPointer<Float>,
+        batch n: Int, channels c: Int, height h: Int, width w: Int,
+        into dst: UnsafeMutableBufferPointer<Float>
+    ) throws {
         let (oh, ow) = outputSize(t, height: h, width: w)
         guard src.count == n * c * h * w, dst.count == n * c * oh * ow else {
             throw NNError.badShape("input transform: \(src.count) -> \(dst.count) values for [\(n), \(c), \(h), \(w)]")

@@ -31,7 +31,7 @@ extension NetworkDescription {
     /// Block stages `(repeats, kernel, stride, expand, in, out)` before scaling.
     static let efficientNetLiteStages: [(r: Int, k: Int, s: Int, e: Int, i: Int, o: Int)] = [
         (1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40), (3, 3, 2, 6, 40, 80),
-        (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192), (1, 3, 1, 6, 192, 320),
+        (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192), (1, 3, 1, 6, 192, 320)
     ]
 
     /// `round_filters`: scale by the width multiplier, round to a multiple of 8, never more
@@ -48,8 +48,9 @@ extension NetworkDescription {
         let eps = 1e-3, momentum = 0.01
         func unit(_ conv: String, _ bn: String, _ i: Int, _ o: Int, _ k: Int, _ s: Int, groups: Int = 1, _ act: Activation?) -> Unit {
             let padding: Padding = s == 1 ? .symmetric((k - 1) / 2) : .tensorFlowSame
-            return Unit(ConvDescription(key: conv, i, o, kernel: k, stride: s, padding: padding, groups: groups),
-                        BatchNormDescription(key: bn, channels: o, eps: eps, momentum: momentum), act)
+            return Unit(
+                ConvDescription(key: conv, i, o, kernel: k, stride: s, padding: padding, groups: groups),
+                BatchNormDescription(key: bn, channels: o, eps: eps, momentum: momentum), act)
         }
         var layers: [Layer] = [.unit(unit("_conv_stem", "_bn0", 3, 32, 3, 2, .relu6))]
         var index = 0
@@ -78,9 +79,10 @@ extension NetworkDescription {
         }
         let last = roundFilters(stages.last!.o, width)
         layers.append(.unit(unit("_conv_head", "_bn1", last, 1280, 1, 1, .relu6)))
-        return NetworkDescription(name: "efficientnet_lite\(variant)", inputTransform: .identity,
-                                  inputMean: [127.0 / 255, 127.0 / 255, 127.0 / 255], inputStd: [128.0 / 255, 128.0 / 255, 128.0 / 255],
-                                  layers: layers, head: LinearDescription(key: "_fc", 1280, numClasses), headDropout: dropout,
-                                  initialisation: .pytorchDefault)
+        return NetworkDescription(
+            name: "efficientnet_lite\(variant)", inputTransform: .identity,
+            inputMean: [127.0 / 255, 127.0 / 255, 127.0 / 255], inputStd: [128.0 / 255, 128.0 / 255, 128.0 / 255],
+            layers: layers, head: LinearDescription(key: "_fc", 1280, numClasses), headDropout: dropout,
+            initialisation: .pytorchDefault)
     }
 }

@@ -18,14 +18,16 @@ extension NetworkDescription {
         var layers = resNetStem(kernel: 3)
         var channels = 64
         for (stage, count) in [3, 4].enumerated() {
-            let made = makeLayer(.bottleneck, index: stage + 1, inplanes: channels, planes: 64 << stage, blocks: count,
-                                 stride: stage == 0 ? 1 : 2)
+            let made = makeLayer(
+                .bottleneck, index: stage + 1, inplanes: channels, planes: 64 << stage, blocks: count,
+                stride: stage == 0 ? 1 : 2)
             layers += made.layers
             channels = made.outChannels
         }
-        return NetworkDescription(name: "npr", inputTransform: .neighbouringPixelResidual(scale: 2.0 / 3.0),
-                                  inputMean: imageNetMean, inputStd: imageNetStd,
-                                  layers: layers, head: LinearDescription(key: "fc1", channels, numClasses),
-                                  initialisation: .kaimingNormalFanOut)
+        return NetworkDescription(
+            name: "npr", inputTransform: .neighbouringPixelResidual(scale: 2.0 / 3.0),
+            inputMean: imageNetMean, inputStd: imageNetStd,
+            layers: layers, head: LinearDescription(key: "fc1", channels, numClasses),
+            initialisation: .kaimingNormalFanOut)
     }
 }

@@ -24,8 +24,10 @@ public struct NetworkDescription: Equatable, Sendable {
     /// How a freshly built model's weights are drawn.
     public var initialisation: Initialisation
 
-    public init(name: String, inputTransform: InputTransform, inputMean: [Double], inputStd: [Double],
-                layers: [Layer], head: LinearDescription, headDropout: Double = 0, initialisation: Initialisation) {
+    public init(
+        name: String, inputTransform: InputTransform, inputMean: [Double], inputStd: [Double],
+        layers: [Layer], head: LinearDescription, headDropout: Double = 0, initialisation: Initialisation
+    ) {
         self.name = name
         self.inputTransform = inputTransform
         self.inputMean = inputMean
@@ -74,8 +76,10 @@ public struct NetworkDescription: Equatable, Sendable {
         public var groups: Int
         public var bias: Bool
 
-        public init(key: String, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1,
-                    padding: Padding = .symmetric(0), groups: Int = 1, bias: Bool = false) {
+        public init(
+            key: String, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1,
+            padding: Padding = .symmetric(0), groups: Int = 1, bias: Bool = false
+        ) {
             self.key = key
             self.inChannels = inChannels
             self.outChannels = outChannels

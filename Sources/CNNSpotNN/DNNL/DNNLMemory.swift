@@ -16,8 +16,9 @@ final class DNNLMemory {
     init(_ desc: DNNLMemoryDesc, zeroed: Bool = true, engine: DNNLEngine = .cpu) throws {
         var mem: dnnl_memory_t?
         try withUnsafePointer(to: desc.raw) { md in
-            try dnnlCheck(dnnl_memory_create(&mem, md, engine.handle, cnnspot_dnnl_memory_allocate()),
-                          "allocating memory for dims \(desc.dims) (\(desc.byteCount) bytes)")
+            try dnnlCheck(
+                dnnl_memory_create(&mem, md, engine.handle, cnnspot_dnnl_memory_allocate()),
+                "allocating memory for dims \(desc.dims) (\(desc.byteCount) bytes)")
         }
         guard let mem else { throw DNNLError(operation: "allocating memory for dims \(desc.dims)", status: "null handle") }
         handle = mem

@@ -13,8 +13,9 @@ struct DNNLMemoryDesc {
         precondition(!dims.isEmpty && dims.count <= 12, "DNNLMemoryDesc: \(dims.count) dims")
         var md = dnnl_memory_desc_t()
         let d = dims.map { Int64($0) }
-        try dnnlCheck(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dataType.raw, format.raw(dims: d.count)),
-                      "memory descriptor for dims \(dims)")
+        try dnnlCheck(
+            dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dataType.raw, format.raw(dims: d.count)),
+            "memory descriptor for dims \(dims)")
         raw = md
     }
 

@@ -6,12 +6,15 @@ final class DNNLPrimitiveDesc {
     let handle: dnnl_primitive_desc_t
 
     /// `opDesc` is any oneDNN operation descriptor struct (`dnnl_convolution_desc_t`, ...).
-    init<OpDesc>(_ opDesc: OpDesc, attr: DNNLAttr? = nil, hint: DNNLPrimitiveDesc? = nil,
-                 engine: DNNLEngine = .cpu, what: @autoclosure () -> String) throws {
+    init<OpDesc>(
+        _ opDesc: OpDesc, attr: DNNLAttr? = nil, hint: DNNLPrimitiveDesc? = nil,
+        engine: DNNLEngine = .cpu, what: @autoclosure () -> String
+    ) throws {
         var pd: dnnl_primitive_desc_t?
         try withUnsafePointer(to: opDesc) { op in
-            try dnnlCheck(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(op), attr?.handle, engine.handle, hint?.handle),
-                          "primitive descriptor for \(what())")
+            try dnnlCheck(
+                dnnl_primitive_desc_create(&pd, UnsafeRawPointer(op), attr?.handle, engine.handle, hint?.handle),
+                "primitive descriptor for \(what())")
         }
         guard let pd else { throw DNNLError(operation: "primitive descriptor for \(what())", status: "null handle") }
         handle = pd
@@ -22,8 +25,9 @@ final class DNNLPrimitiveDesc {
         var pd: dnnl_primitive_desc_t?
         try withUnsafePointer(to: src.raw) { s in
             try withUnsafePointer(to: dst.raw) { d in
-                try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, s, engine.handle, d, engine.handle, nil),
-                              "reorder \(src.dims)")
+                try dnnlCheck(
+                    dnnl_reorder_primitive_desc_create(&pd, s, engine.handle, d, engine.handle, nil),
+                    "reorder \(src.dims)")
             }
         }
         guard let pd else { throw DNNLError(operation: "reorder \(src.dims)", status: "null handle") }
@@ -101,8 +105,9 @@ final class DNNLPrimitive {
         let list = args.map { dnnl_exec_arg_t(arg: $0.key, memory: $0.value.handle) }
         try withExtendedLifetime(args) {
             try list.withUnsafeBufferPointer { buf in
-                try dnnlCheck(dnnl_primitive_execute(handle, stream.handle, Int32(buf.count), buf.baseAddress),
-                              "executing \(desc.implementationName) \(what())")
+                try dnnlCheck(
+                    dnnl_primitive_execute(handle, stream.handle, Int32(buf.count), buf.baseAddress),
+                    "executing \(desc.implementationName) \(what())")
             }
             try stream.wait()
         }

@@ -18,8 +18,9 @@ public struct AutoencoderSpec: Equatable, Sendable {
     }
 
     public var decoder: GeneratorUpsampler.Spec {
-        GeneratorUpsampler.Spec(kind: kind, stages: 2, inChannels: 2 * width, width: width, outChannels: 3, convsPerStage: 0,
-                                activation: .leakyReLU(Self.slope), norm: .none)
+        GeneratorUpsampler.Spec(
+            kind: kind, stages: 2, inChannels: 2 * width, width: width, outChannels: 3, convsPerStage: 0,
+            activation: .leakyReLU(Self.slope), norm: .none)
     }
 
     /// The encoder convs: key, in, out, stride.
@@ -44,9 +45,10 @@ public final class GeneratorAutoencoder {
         self.spec = spec
         var w = GeneratorWeights(weights.filter { $0.key.hasPrefix("encoder.") }, what: "autoencoder")
         encoder = try spec.encoder.map { e in
-            try GeneratorConv(weight: w.tensor("\(e.key).weight", [e.outChannels, e.inChannels, 3, 3]),
-                              bias: w.tensor("\(e.key).bias", [e.outChannels]), stride: e.stride, padding: 1,
-                              activation: .leakyReLU(AutoencoderSpec.slope), name: e.key)
+            try GeneratorConv(
+                weight: w.tensor("\(e.key).weight", [e.outChannels, e.inChannels, 3, 3]),
+                bias: w.tensor("\(e.key).bias", [e.outChannels]), stride: e.stride, padding: 1,
+                activation: .leakyReLU(AutoencoderSpec.slope), name: e.key)
         }
         try w.finish()
         var dec: StateDict = [:]

@@ -11,8 +11,10 @@ final class GeneratorConv {
     private let bias: InferenceParameter?
     private var cache: [[Int]: DNNLPrimitive] = [:]
 
-    init(weight: HostTensor, bias: HostTensor?, stride: Int = 1, padding: Int, activation: GeneratorActivation = .identity,
-         name: String) throws {
+    init(
+        weight: HostTensor, bias: HostTensor?, stride: Int = 1, padding: Int, activation: GeneratorActivation = .identity,
+        name: String
+    ) throws {
         guard weight.shape.count == 4, weight.shape[2] == weight.shape[3] else {
             throw NNError.badShape("\(name).weight: \(weight.shape), expected [out, in, k, k]")
         }
@@ -38,10 +40,11 @@ final class GeneratorConv {
         if let p = cache[key] { return p }
         let out = try outputShape(for: x)
         let what = "generator conv \(x) -> \(out) k\(kernel) s\(stride) p\(padding)"
-        let pd = try DNNLPrimitiveDesc.convolution(.inference, src: .any(x), weights: .any(weights.dims),
-                                                   bias: bias == nil ? nil : .plain([outChannels]), dst: .any(out),
-                                                   window: DNNLWindow(stride: stride, padding: padding),
-                                                   attr: try activation.attributes(sum: sum), what: what)
+        let pd = try DNNLPrimitiveDesc.convolution(
+            .inference, src: .any(x), weights: .any(weights.dims),
+            bias: bias == nil ? nil : .plain([outChannels]), dst: .any(out),
+            window: DNNLWindow(stride: stride, padding: padding),
+            attr: try activation.attributes(sum: sum), what: what)
         let p = try DNNLPrimitive(pd)
         cache[key] = p
         return p
@@ -64,8 +67,10 @@ final class GeneratorConv {
         } else {
             y = try Tensor(output: dstDesc)
         }
-        var args = [DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(.weights)).memory,
-                    DNNLArg.dst: y.memory]
+        var args = [
+            DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(.weights)).memory,
+            DNNLArg.dst: y.memory
+        ]
         if let bias { args[DNNLArg.bias] = try bias.memory(in: pd.md(.bias)).memory }
         try p.execute(args: args, what: "generator conv \(x.shape)")
         return y

@@ -13,8 +13,10 @@ final class GeneratorDeconv {
     private var cache: [[Int]: DNNLPrimitive] = [:]
 
     /// `weight` in PyTorch's layout `[in, out, k, k]`.
-    init(weight: HostTensor, bias: HostTensor?, stride: Int, padding: Int, outputPadding: Int = 0,
-         activation: GeneratorActivation = .identity, name: String) throws {
+    init(
+        weight: HostTensor, bias: HostTensor?, stride: Int, padding: Int, outputPadding: Int = 0,
+        activation: GeneratorActivation = .identity, name: String
+    ) throws {
         guard weight.shape.count == 4, weight.shape[2] == weight.shape[3] else {
             throw NNError.badShape("\(name).weight: \(weight.shape), expected [in, out, k, k]")
         }
@@ -51,11 +53,13 @@ final class GeneratorDeconv {
         if let p = cache[x] { return p }
         let out = try outputShape(for: x)
         let what = "generator conv-transpose \(x) -> \(out) k\(kernel) s\(stride) p\(padding) op\(outputPadding)"
-        let window = DNNLWindow(strides: [stride, stride], padBefore: [padding, padding],
-                                padAfter: [padding - outputPadding, padding - outputPadding])
-        let pd = try DNNLPrimitiveDesc.convolution(.inference, transposed: true, src: .any(x), weights: .any(weights.dims),
-                                                   bias: bias == nil ? nil : .plain([outChannels]), dst: .any(out),
-                                                   window: window, attr: try activation.attributes(sum: false), what: what)
+        let window = DNNLWindow(
+            strides: [stride, stride], padBefore: [padding, padding],
+            padAfter: [padding - outputPadding, padding - outputPadding])
+        let pd = try DNNLPrimitiveDesc.convolution(
+            .inference, transposed: true, src: .any(x), weights: .any(weights.dims),
+            bias: bias == nil ? nil : .plain([outChannels]), dst: .any(out),
+            window: window, attr: try activation.attributes(sum: false), what: what)
         let p = try DNNLPrimitive(pd)
         cache[x] = p
         return p
@@ -67,8 +71,10 @@ final class GeneratorDeconv {
         let pd = p.desc
         let src = try x.memory.reordered(to: pd.md(.src))
         let y = try Tensor(output: pd.md(.dst))
-        var args = [DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(.weights)).memory,
-                    DNNLArg.dst: y.memory]
+        var args = [
+            DNNLArg.src: src, DNNLArg.weights: try weights.memory(in: pd.md(.weights)).memory,
+            DNNLArg.dst: y.memory
+        ]
         if let bias { args[DNNLArg.bias] = try bias.memory(in: pd.md(.bias)).memory }
         try p.execute(args: args, what: "generator conv-transpose \(x.shape)")
         return y

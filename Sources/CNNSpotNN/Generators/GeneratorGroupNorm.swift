@@ -13,8 +13,10 @@ final class GeneratorGroupNorm {
     private let gamma: [Float]?
     private let beta: [Float]?
 
-    init(groups: Int, channels: Int, eps: Double = 1e-5, gamma: HostTensor? = nil, beta: HostTensor? = nil,
-         activation: GeneratorActivation = .identity, name: String) throws {
+    init(
+        groups: Int, channels: Int, eps: Double = 1e-5, gamma: HostTensor? = nil, beta: HostTensor? = nil,
+        activation: GeneratorActivation = .identity, name: String
+    ) throws {
         guard groups > 0, channels % groups == 0 else {
             throw NNError.badShape("\(name): \(channels) channels in \(groups) groups")
         }

@@ -23,9 +23,11 @@ final class GeneratorResample {
             p = hit.primitive
         } else {
             let what = "generator upsample \(mode) x\(factor) \(x.shape)"
-            p = try DNNLPrimitive(DNNLPrimitiveDesc.resampling(.inference, mode == .nearest ? .nearest : .linear,
-                                                               factors: [Float(factor), Float(factor)], src: md,
-                                                               dst: .any(out), what: what))
+            p = try DNNLPrimitive(
+                DNNLPrimitiveDesc.resampling(
+                    .inference, mode == .nearest ? .nearest : .linear,
+                    factors: [Float(factor), Float(factor)], src: md,
+                    dst: .any(out), what: what))
             cache[x.shape] = (md, p)
         }
         let y = try Tensor(output: p.desc.md(.dst))

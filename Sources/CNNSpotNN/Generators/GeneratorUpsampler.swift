@@ -19,8 +19,10 @@ public final class GeneratorUpsampler {
         public var activation: GeneratorActivation
         public var norm: GeneratorNorm
 
-        public init(kind: UpsamplingKind, stages: Int, inChannels: Int = 3, width: Int, outChannels: Int = 3,
-                    convsPerStage: Int, activation: GeneratorActivation, norm: GeneratorNorm) {
+        public init(
+            kind: UpsamplingKind, stages: Int, inChannels: Int = 3, width: Int, outChannels: Int = 3,
+            convsPerStage: Int, activation: GeneratorActivation, norm: GeneratorNorm
+        ) {
             self.kind = kind; self.stages = stages; self.inChannels = inChannels; self.width = width
             self.outChannels = outChannels; self.convsPerStage = convsPerStage; self.activation = activation; self.norm = norm
         }
@@ -58,8 +60,9 @@ public final class GeneratorUpsampler {
         var w = GeneratorWeights(weights, what: "upsampler")
         let c = spec.width, act = spec.activation
         func conv(_ key: String, _ cin: Int, _ cout: Int, _ a: GeneratorActivation) throws -> GeneratorConv {
-            try GeneratorConv(weight: w.tensor("\(key).weight", [cout, cin, 3, 3]), bias: w.tensor("\(key).bias", [cout]),
-                              padding: 1, activation: a, name: key)
+            try GeneratorConv(
+                weight: w.tensor("\(key).weight", [cout, cin, 3, 3]), bias: w.tensor("\(key).bias", [cout]),
+                padding: 1, activation: a, name: key)
         }
         head = try conv("head", spec.inChannels, c, act)
         var st: [(GeneratorUpStage, [GeneratorConv])] = []

@@ -24,10 +24,14 @@ public final class TAEF2 {
 
     public init(encoder: StateDict, decoder: StateDict) throws {
         var e = GeneratorWeights(encoder, what: "TAEF2 encoder")
-        func conv(_ w: inout GeneratorWeights, _ i: Int, _ cin: Int, _ cout: Int, stride: Int = 1, bias: Bool,
-                  relu: Bool = false) throws -> Step {
-            .conv(try GeneratorConv(weight: w.tensor("\(i).weight", [cout, cin, 3, 3]), bias: bias ? w.tensor("\(i).bias", [cout]) : nil,
-                                    stride: stride, padding: 1, activation: relu ? .relu : .identity, name: "\(i)"))
+        func conv(
+            _ w: inout GeneratorWeights, _ i: Int, _ cin: Int, _ cout: Int, stride: Int = 1, bias: Bool,
+            relu: Bool = false
+        ) throws -> Step {
+            .conv(
+                try GeneratorConv(
+                    weight: w.tensor("\(i).weight", [cout, cin, 3, 3]), bias: bias ? w.tensor("\(i).bias", [cout]) : nil,
+                    stride: stride, padding: 1, activation: relu ? .relu : .identity, name: "\(i)"))
         }
         func block(_ w: inout GeneratorWeights, _ i: Int, gn: Bool) throws -> Step {
             .block(try TAEF2Block(&w, prefix: "\(i)", groupNorm: gn))
@@ -70,7 +74,8 @@ public final class TAEF2 {
     /// `[N, 3, H, W]` RGB in [0, 1], H and W multiples of 8 -> latents `[N, 32, H/8, W/8]`.
     public func encode(_ image: HostTensor) throws -> HostTensor {
         guard image.shape.count == 4, image.shape[1] == 3, image.shape[2] % 8 == 0, image.shape[3] % 8 == 0,
-              image.shape[2] > 0, image.shape[3] > 0 else {
+            image.shape[2] > 0, image.shape[3] > 0
+        else {
             throw NNError.badShape("TAEF2 encoder: input \(image.shape), expected [N, 3, H, W] with H and W multiples of 8")
         }
         return try run(encoderSteps, Tensor(image)).host

@@ -31,8 +31,12 @@ public final class TrainableAutoencoder {
                 ls.append(.conv("decoder.stages.\(s).up", try Conv2d(w, w, kernel: 3, padding: 1, bias: true)))
             case .transposed4, .transposed3:
                 let four = spec.kind == .transposed4
-                ls.append(.deconv("decoder.stages.\(s).up", try ConvTranspose2d(w, w, kernel: four ? 4 : 3, stride: 2, padding: 1,
-                                                                                outputPadding: four ? 0 : 1, bias: true)))
+                ls.append(
+                    .deconv(
+                        "decoder.stages.\(s).up",
+                        try ConvTranspose2d(
+                            w, w, kernel: four ? 4 : 3, stride: 2, padding: 1,
+                            outputPadding: four ? 0 : 1, bias: true)))
             case .pixelShuffle:
                 ls.append(.conv("decoder.stages.\(s).up", try Conv2d(w, 4 * w, kernel: 3, padding: 1, bias: true)))
                 ls.append(.shuffle(try PixelShuffle(2)))

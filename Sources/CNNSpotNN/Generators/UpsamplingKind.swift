@@ -38,31 +38,40 @@ struct GeneratorUpStage {
     /// Weights: `<prefix>.up.weight` / `.bias` in PyTorch's layout (`ConvTranspose2d`: `[in, out, k, k]`,
     /// `Conv2d`: `[out, in, 3, 3]`, 4x `channels` outputs for pixel shuffle), and for `.batch` norm
     /// `<prefix>.norm.weight` / `.bias` `[channels]`.
-    init(_ w: inout GeneratorWeights, prefix p: String, kind: UpsamplingKind, channels c: Int, norm: GeneratorNorm,
-         activation: GeneratorActivation) throws {
+    init(
+        _ w: inout GeneratorWeights, prefix p: String, kind: UpsamplingKind, channels c: Int, norm: GeneratorNorm,
+        activation: GeneratorActivation
+    ) throws {
         let fused: GeneratorActivation = norm == .none ? activation : .identity
         switch kind {
         case .transposed4, .transposed3:
             let k = kind == .transposed4 ? 4 : 3
-            up = .deconv(try GeneratorDeconv(weight: w.tensor("\(p).up.weight", [c, c, k, k]), bias: w.tensor("\(p).up.bias", [c]),
-                                             stride: 2, padding: 1, outputPadding: kind == .transposed4 ? 0 : 1,
-                                             activation: fused, name: "\(p).up"))
+            up = .deconv(
+                try GeneratorDeconv(
+                    weight: w.tensor("\(p).up.weight", [c, c, k, k]), bias: w.tensor("\(p).up.bias", [c]),
+                    stride: 2, padding: 1, outputPadding: kind == .transposed4 ? 0 : 1,
+                    activation: fused, name: "\(p).up"))
         case .nearest, .bilinear:
-            up = .resampleConv(GeneratorResample(kind == .nearest ? .nearest : .bilinear, factor: 2),
-                               try GeneratorConv(weight: w.tensor("\(p).up.weight", [c, c, 3, 3]), bias: w.tensor("\(p).up.bias", [c]),
-                                                 padding: 1, activation: fused, name: "\(p).up"))
+            up = .resampleConv(
+                GeneratorResample(kind == .nearest ? .nearest : .bilinear, factor: 2),
+                try GeneratorConv(
+                    weight: w.tensor("\(p).up.weight", [c, c, 3, 3]), bias: w.tensor("\(p).up.bias", [c]),
+                    padding: 1, activation: fused, name: "\(p).up"))
         case .pixelShuffle:
             // The activation commutes with the shuffle (a permutation), so it is fused into the conv.
-            up = .shuffle(try GeneratorConv(weight: w.tensor("\(p).up.weight", [4 * c, c, 3, 3]), bias: w.tensor("\(p).up.bias", [4 * c]),
-                                            padding: 1, activation: fused, name: "\(p).up"),
-                          GeneratorPixelShuffle(factor: 2))
+            up = .shuffle(
+                try GeneratorConv(
+                    weight: w.tensor("\(p).up.weight", [4 * c, c, 3, 3]), bias: w.tensor("\(p).up.bias", [4 * c]),
+                    padding: 1, activation: fused, name: "\(p).up"),
+                GeneratorPixelShuffle(factor: 2))
         }
         switch norm {
         case .none: self.norm = nil
         case .instance: self.norm = try GeneratorGroupNorm(groups: c, channels: c, activation: activation, name: "\(p).norm")
         case .batch:
-            self.norm = try GeneratorGroupNorm(groups: c, channels: c, gamma: w.tensor("\(p).norm.weight", [c]),
-                                               beta: w.tensor("\(p).norm.bias", [c]), activation: activation, name: "\(p).norm")
+            self.norm = try GeneratorGroupNorm(
+                groups: c, channels: c, gamma: w.tensor("\(p).norm.weight", [c]),
+                beta: w.tensor("\(p).norm.bias", [c]), activation: activation, name: "\(p).norm")
         }
         self.activation = activation
     }

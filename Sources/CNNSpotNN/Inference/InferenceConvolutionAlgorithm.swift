@@ -29,8 +29,9 @@ struct InferencePlanOptions: Equatable {
     }
 
     static let winogradAvailable: Bool =
-        (try? typicalConvolution(activations: DNNLMemoryDesc(dims: [1, 64, 56, 56], format: .nChw16c),
-                                 algorithm: .winograd, what: "Winograd probe")) != nil
+        (try? typicalConvolution(
+            activations: DNNLMemoryDesc(dims: [1, 64, 56, 56], format: .nChw16c),
+            algorithm: .winograd, what: "Winograd probe")) != nil
 
     /// The primitive oneDNN builds for a typical ResNet layer (64 -> 64 channels, 3x3, stride 1,
     /// padding 1, 56x56, batch 1) with `activations` as source and destination and weights of
@@ -38,8 +39,9 @@ struct InferencePlanOptions: Equatable {
     /// has no such primitive.
     static func typicalConvolution(activations: DNNLMemoryDesc, algorithm: DNNLConvolutionAlgorithm, what: String) throws -> DNNLPrimitiveDesc {
         let weights = try DNNLMemoryDesc.any([64, 64, 3, 3], dataType: activations.dataType ?? .f32)
-        return try DNNLPrimitiveDesc.convolution(.inference, algorithm: algorithm, src: activations, weights: weights,
-                                                 bias: .plain([64]), dst: activations, window: DNNLWindow(stride: 1, padding: 1),
-                                                 what: what)
+        return try DNNLPrimitiveDesc.convolution(
+            .inference, algorithm: algorithm, src: activations, weights: weights,
+            bias: .plain([64]), dst: activations, window: DNNLWindow(stride: 1, padding: 1),
+            what: what)
     }
 }

@@ -22,7 +22,8 @@ struct InferenceConv {
     /// as PyTorch's `[O, I/g, k, k]`).
     static func weightDims(_ d: NetworkDescription.ConvDescription) -> [Int] {
         let k = d.kernel
-        return d.groups == 1 ? [d.outChannels, d.inChannels, k, k]
+        return d.groups == 1
+            ? [d.outChannels, d.inChannels, k, k]
             : [d.groups, d.outChannels / d.groups, d.inChannels / d.groups, k, k]
     }
 

@@ -8,7 +8,8 @@ extension InferenceNetwork {
     /// `keepPlain3x3`: keep the plain copy of stride-1 3x3 conv weights (Winograd layouts are
     /// made from it, per batch shape).
     static func fold(_ d: NetworkDescription, _ stateDict: StateDict, keepPlain3x3: Bool) throws
-        -> (stages: [InferenceStage], head: InferenceLinear) {
+        -> (stages: [InferenceStage], head: InferenceLinear)
+    {
         let expected = Dictionary(d.stateDictShapes.map { ($0.key, $0.shape) }, uniquingKeysWith: { a, _ in a })
         func tensor(_ key: String) throws -> HostTensor {
             guard let t = stateDict[key] else { throw InferenceError.missingKey(key) }
@@ -29,8 +30,9 @@ extension InferenceNetwork {
             for c in 0..<o {
                 let v = Double(variance.data[c]) + u.batchNorm.eps
                 guard v > 0, v.isFinite else {
-                    throw InferenceError.invalidValue(key: bnKey + ".running_var",
-                                                      reason: "channel \(c) has variance \(variance.data[c]); BatchNorm needs var + eps > 0")
+                    throw InferenceError.invalidValue(
+                        key: bnKey + ".running_var",
+                        reason: "channel \(c) has variance \(variance.data[c]); BatchNorm needs var + eps > 0")
                 }
                 let scale = Double(gamma.data[c]) / v.squareRoot()
                 let b0 = Double(convBias?.data[c] ?? 0)
@@ -43,9 +45,10 @@ extension InferenceNetwork {
                 throw InferenceError.invalidValue(key: convKey + ".weight", reason: "non-finite value after folding \(bnKey) (element \(bad))")
             }
             let plain = keepPlain3x3 && u.conv.kernel == 3 && u.conv.stride == 1 && u.conv.groups == 1
-            return InferenceConv(description: u.conv, activation: u.activation,
-                                 weights: try InferenceParameter(dims: InferenceConv.weightDims(u.conv), values: weights, keepPlain: plain),
-                                 bias: try InferenceParameter(dims: [o], values: bias))
+            return InferenceConv(
+                description: u.conv, activation: u.activation,
+                weights: try InferenceParameter(dims: InferenceConv.weightDims(u.conv), values: weights, keepPlain: plain),
+                bias: try InferenceParameter(dims: [o], values: bias))
         }
 
         var stages: [InferenceStage] = []
@@ -65,9 +68,10 @@ extension InferenceNetwork {
         if let bad = fcW.data.firstIndex(where: { !$0.isFinite }) ?? fcB.data.firstIndex(where: { !$0.isFinite }) {
             throw InferenceError.invalidValue(key: d.head.key, reason: "non-finite value (element \(bad))")
         }
-        let head = InferenceLinear(inFeatures: fcW.shape[1], outFeatures: fcW.shape[0],
-                                   weights: try InferenceParameter(dims: fcW.shape, values: fcW.data),
-                                   bias: try InferenceParameter(dims: fcB.shape, values: fcB.data))
+        let head = InferenceLinear(
+            inFeatures: fcW.shape[1], outFeatures: fcW.shape[0],
+            weights: try InferenceParameter(dims: fcW.shape, values: fcW.data),
+            bias: try InferenceParameter(dims: fcB.shape, values: fcB.data))
         return (stages, head)
     }
 }

@@ -77,9 +77,11 @@ public final class InferenceNetwork {
     /// `algorithm`: `.fastest` (Winograd where oneDNN has it) or `.direct`. `precision`: `.fp32`,
     /// or `.bf16` (direct convolutions whatever `algorithm` says; refused on a CPU where oneDNN has
     /// no optimised bf16 kernel).
-    public init(spec: NetworkSpec = NetworkSpec(), stateDict: StateDict,
-                algorithm: InferenceConvolutionAlgorithm = .fastest, precision: InferencePrecision = .fp32,
-                compute: ComputeOptions = ComputeOptions()) throws {
+    public init(
+        spec: NetworkSpec = NetworkSpec(), stateDict: StateDict,
+        algorithm: InferenceConvolutionAlgorithm = .fastest, precision: InferencePrecision = .fp32,
+        compute: ComputeOptions = ComputeOptions()
+    ) throws {
         guard precision.isSupported else { throw InferenceError.unsupportedPrecision(precision.rawValue) }
         self.spec = spec
         computeOptions = compute
@@ -102,8 +104,10 @@ public final class InferenceNetwork {
 
     /// Logits for `batch` images of `height` x `width`, read in place from `input` (NCHW,
     /// row-major float32, exactly `batch * 3 * height * width` values): no copy of the input.
-    public func logits(_ input: UnsafeBufferPointer<Float>, batch n: Int, channels: Int = 3,
-                       height: Int, width: Int) throws -> [Float] {
+    public func logits(
+        _ input: UnsafeBufferPointer<Float>, batch n: Int, channels: Int = 3,
+        height: Int, width: Int
+    ) throws -> [Float] {
         let shape = [n, channels, height, width]
         guard n >= 1 else { throw InferenceError.badInputShape(shape: shape, reason: "batch size must be at least 1") }
         guard channels == 3 else { throw InferenceError.badInputShape(shape: shape, reason: "expected 3 (RGB) channels") }
@@ -192,7 +196,8 @@ public final class InferenceNetwork {
     // Caller holds `lock`. Drops least recently used plans, never the newest.
     private func trimCache() {
         while plans.count > 1,
-              plans.count > capacity || plans.reduce(0, { $0 + $1.byteCount }) > cacheBytes {
+            plans.count > capacity || plans.reduce(0, { $0 + $1.byteCount }) > cacheBytes
+        {
             plans.removeFirst()
         }
     }

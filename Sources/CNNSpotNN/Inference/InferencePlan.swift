@@ -34,8 +34,10 @@ final class InferencePlan {
     private let steps: [Step]
     private let keepAlive: [AnyObject]
 
-    init(key: Key, input: DNNLMemoryView, output: DNNLMemory, outputCount: Int,
-         steps: [Step], activationBytes: Int, weightBytes: Int, keepAlive: [AnyObject]) {
+    init(
+        key: Key, input: DNNLMemoryView, output: DNNLMemory, outputCount: Int,
+        steps: [Step], activationBytes: Int, weightBytes: Int, keepAlive: [AnyObject]
+    ) {
         self.key = key
         self.input = input
         self.output = output

@@ -35,38 +35,46 @@ struct InferencePlanBuilder {
 
     /// Convolution (+ optional sum onto `dst`'s current contents, + its activation). `dst` nil
     /// puts the output in the options' layout (or oneDNN's choice). Returns the output descriptor.
-    mutating func conv(_ c: InferenceConv, src: Target, srcDesc: DNNLMemoryDesc, h: Int, w: Int,
-                       dst: (Role, DNNLMemoryDesc?), sum: Bool, activation: NetworkDescription.Activation?) throws -> DNNLMemoryDesc {
+    mutating func conv(
+        _ c: InferenceConv, src: Target, srcDesc: DNNLMemoryDesc, h: Int, w: Int,
+        dst: (Role, DNNLMemoryDesc?), sum: Bool, activation: NetworkDescription.Activation?
+    ) throws -> DNNLMemoryDesc {
         let n = key.n
         let what = "convolution \(c.key) for input [\(n), \(c.inChannels), \(h), \(w)]"
         let dstDesc = try dst.1 ?? activationDesc([n, c.outChannels, c.outputSize(h), c.outputSize(w)])
         let attr = try Self.attributes(sum: sum, activation: activation)
         let pd: DNNLPrimitiveDesc
         if options.winograd && c.kernel == 3 && c.stride == 1 && c.groups == 1,
-           let wino = try? Self.convPD(c, srcDesc, dstDesc, h: h, w: w, .winograd, attr, what) {
+            let wino = try? Self.convPD(c, srcDesc, dstDesc, h: h, w: w, .winograd, attr, what)
+        {
             pd = wino
         } else {
             pd = try Self.convPD(c, srcDesc, dstDesc, h: h, w: w, .direct, attr, what)
         }
         let out = pd.md(.dst)
-        append(pd, [
-            (DNNLArg.src, src),
-            (DNNLArg.weights, .parameter(c.weights, pd.md(.weights))),
-            (DNNLArg.bias, .parameter(c.bias, pd.md(.bias))),
-            (DNNLArg.dst, .activation(dst.0, out)),
-        ], c.key)
+        append(
+            pd,
+            [
+                (DNNLArg.src, src),
+                (DNNLArg.weights, .parameter(c.weights, pd.md(.weights))),
+                (DNNLArg.bias, .parameter(c.bias, pd.md(.bias))),
+                (DNNLArg.dst, .activation(dst.0, out))
+            ], c.key)
         return out
     }
 
-    private static func convPD(_ c: InferenceConv, _ srcDesc: DNNLMemoryDesc, _ dstDesc: DNNLMemoryDesc, h: Int, w: Int,
-                               _ algorithm: DNNLConvolutionAlgorithm, _ attr: DNNLAttr?, _ what: String) throws -> DNNLPrimitiveDesc {
+    private static func convPD(
+        _ c: InferenceConv, _ srcDesc: DNNLMemoryDesc, _ dstDesc: DNNLMemoryDesc, h: Int, w: Int,
+        _ algorithm: DNNLConvolutionAlgorithm, _ attr: DNNLAttr?, _ what: String
+    ) throws -> DNNLPrimitiveDesc {
         let weightsAny = try DNNLMemoryDesc.any(InferenceConv.weightDims(c.description), dataType: srcDesc.dataType ?? .f32)
         // Padding before/after from the description (symmetric as PyTorch, or TensorFlow "same"
         // from the input size); oneDNN, like PyTorch, floors (x + pl + pr - k) / s + 1.
         let (ph, pw) = (c.description.pads(h), c.description.pads(w))
         let window = DNNLWindow(strides: [c.stride, c.stride], padBefore: [ph.before, pw.before], padAfter: [ph.after, pw.after])
-        return try DNNLPrimitiveDesc.convolution(.inference, algorithm: algorithm, src: srcDesc, weights: weightsAny,
-                                                 bias: .plain([c.outChannels]), dst: dstDesc, window: window, attr: attr, what: what)
+        return try DNNLPrimitiveDesc.convolution(
+            .inference, algorithm: algorithm, src: srcDesc, weights: weightsAny,
+            bias: .plain([c.outChannels]), dst: dstDesc, window: window, attr: attr, what: what)
     }
 
     /// An activation descriptor in the options' fixed layout, or `any`.
@@ -76,14 +84,17 @@ struct InferencePlanBuilder {
     }
 
     /// Max or average pooling (no padding beyond `padding`), output layout chosen by oneDNN.
-    mutating func pool(max: Bool, src: (Role, DNNLMemoryDesc), channels: Int, h: Int, w: Int,
-                       kernel: (Int, Int), stride: Int, padding: Int, dst: Role, what: String) throws -> DNNLMemoryDesc {
+    mutating func pool(
+        max: Bool, src: (Role, DNNLMemoryDesc), channels: Int, h: Int, w: Int,
+        kernel: (Int, Int), stride: Int, padding: Int, dst: Role, what: String
+    ) throws -> DNNLMemoryDesc {
         let oh = (h + 2 * padding - kernel.0) / stride + 1, ow = (w + 2 * padding - kernel.1) / stride + 1
         let dstAny = try activationDesc([key.n, channels, oh, ow])
-        let pd = try DNNLPrimitiveDesc.pooling(.inference, max ? .max : .averageExcludingPadding, src: src.1, dst: dstAny,
-                                               kernel: [kernel.0, kernel.1], window: DNNLWindow(stride: stride, padding: padding),
-                                               attr: try Self.attributes(sum: false, activation: nil),
-                                               what: "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
+        let pd = try DNNLPrimitiveDesc.pooling(
+            .inference, max ? .max : .averageExcludingPadding, src: src.1, dst: dstAny,
+            kernel: [kernel.0, kernel.1], window: DNNLWindow(stride: stride, padding: padding),
+            attr: try Self.attributes(sum: false, activation: nil),
+            what: "\(what) for input [\(key.n), \(channels), \(h), \(w)]")
         let out = pd.md(.dst)
         append(pd, [(DNNLArg.src, .activation(src.0, src.1)), (DNNLArg.dst, .activation(dst, out))], what)
         return out
@@ -100,21 +111,25 @@ struct InferencePlanBuilder {
         let weightsAny = try DNNLMemoryDesc.any([fc.outFeatures, fc.inFeatures])
         let biasDesc = try DNNLMemoryDesc.plain([fc.outFeatures])
         let dstDesc = try DNNLMemoryDesc.plain([key.n, fc.outFeatures])
-        let pd = try DNNLPrimitiveDesc.innerProduct(.inference, src: src, weights: weightsAny, bias: biasDesc, dst: dstDesc,
-                                                    attr: try Self.attributes(sum: false, activation: nil),
-                                                    what: "fc for [\(key.n), \(fc.inFeatures)]")
-        append(pd, [
-            (DNNLArg.src, .activation(.pooledPlain, src)),
-            (DNNLArg.weights, .parameter(fc.weights, pd.md(.weights))),
-            (DNNLArg.bias, .parameter(fc.bias, pd.md(.bias))),
-            (DNNLArg.dst, .output),
-        ], "fc")
+        let pd = try DNNLPrimitiveDesc.innerProduct(
+            .inference, src: src, weights: weightsAny, bias: biasDesc, dst: dstDesc,
+            attr: try Self.attributes(sum: false, activation: nil),
+            what: "fc for [\(key.n), \(fc.inFeatures)]")
+        append(
+            pd,
+            [
+                (DNNLArg.src, .activation(.pooledPlain, src)),
+                (DNNLArg.weights, .parameter(fc.weights, pd.md(.weights))),
+                (DNNLArg.bias, .parameter(fc.bias, pd.md(.bias))),
+                (DNNLArg.dst, .output)
+            ], "fc")
     }
 
     /// Adds a step, with the shared scratchpad if the primitive needs one.
     private mutating func append(_ pd: DNNLPrimitiveDesc, _ args: [(Int32, Target)], _ what: String) {
         let scratch = pd.md(.scratchpad)
-        let extra: [(Int32, Target)] = !scratch.isEmpty && scratch.byteCount > 0
+        let extra: [(Int32, Target)] =
+            !scratch.isEmpty && scratch.byteCount > 0
             ? [(DNNLArg.scratchpad, .activation(.scratchpad, scratch))] : []
         steps.append(PendingStep(pd: pd, args: args + extra, what: what))
     }
@@ -183,8 +198,9 @@ struct InferencePlanBuilder {
             built.append(InferencePlan.Step(bound: DNNLBoundPrimitive(try DNNLPrimitive(step.pd), args: args), what: step.what))
         }
         keepAlive.append(contentsOf: views.map(\.1) as [AnyObject])
-        return InferencePlan(key: key, input: input, output: output, outputCount: outputDims.reduce(1, *),
-                             steps: built, activationBytes: bytes.values.reduce(0, +), weightBytes: ownedWeightBytes,
-                             keepAlive: keepAlive)
+        return InferencePlan(
+            key: key, input: input, output: output, outputCount: outputDims.reduce(1, *),
+            steps: built, activationBytes: bytes.values.reduce(0, +), weightBytes: ownedWeightBytes,
+            keepAlive: keepAlive)
     }
 }

@@ -31,6 +31,8 @@ public enum InferencePrecision: String, Sendable, CaseIterable {
     /// The implementation oneDNN picks for a typical bf16 convolution (64 -> 64 channels, 3x3,
     /// 56x56), nil if it has none.
     static let bf16Implementation: String? =
-        try? InferencePlanOptions.typicalConvolution(activations: DNNLMemoryDesc.any([1, 64, 56, 56], dataType: .bf16),
-                                                     algorithm: .direct, what: "bf16 probe").implementationName
+        try? InferencePlanOptions.typicalConvolution(
+            activations: DNNLMemoryDesc.any([1, 64, 56, 56], dataType: .bf16),
+            algorithm: .direct, what: "bf16 probe"
+        ).implementationName
 }

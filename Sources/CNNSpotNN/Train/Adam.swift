@@ -27,8 +27,10 @@ public final class Adam {
     private var moments: [String: (step: Int, m: Tensor, v: Tensor)] = [:]
 
     /// `parameters` in `model.parameters()` order (the order PyTorch's optimizer state indexes).
-    public init(_ parameters: [(key: String, parameter: Parameter)], lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.999),
-                eps: Double = 1e-8, weightDecay: Double = 0) {
+    public init(
+        _ parameters: [(key: String, parameter: Parameter)], lr: Double = 1e-4, betas: (Double, Double) = (0.9, 0.999),
+        eps: Double = 1e-8, weightDecay: Double = 0
+    ) {
         self.parameters = parameters
         self.lr = lr; beta1 = betas.0; beta2 = betas.1; self.eps = eps; self.weightDecay = weightDecay
     }
@@ -48,19 +50,23 @@ public final class Adam {
             let bc2Sqrt = Float((1 - pow(beta2, t)).squareRoot())
             let (b1c, b2, b2c) = (Float(1 - beta1), Float(beta2), Float(1 - beta2))
             let (e, wd) = (Float(eps), Float(weightDecay))
-            p.value.withUnsafeMutableBufferPointer { w in p.grad.withUnsafeBufferPointer { g in
-                s.m.withUnsafeMutableBufferPointer { m in s.v.withUnsafeMutableBufferPointer { v in
-                    parallelRanges(w.count) { r in
-                        for i in r {
-                            let gi = wd == 0 ? g[i] : g[i] + wd * w[i]
-                            m[i] += b1c * (gi - m[i])
-                            v[i] = v[i] * b2 + b2c * (gi * gi)
-                            let denom = v[i].squareRoot() / bc2Sqrt + e
-                            w[i] -= stepSize * (m[i] / denom)
+            p.value.withUnsafeMutableBufferPointer { w in
+                p.grad.withUnsafeBufferPointer { g in
+                    s.m.withUnsafeMutableBufferPointer { m in
+                        s.v.withUnsafeMutableBufferPointer { v in
+                            parallelRanges(w.count) { r in
+                                for i in r {
+                                    let gi = wd == 0 ? g[i] : g[i] + wd * w[i]
+                                    m[i] += b1c * (gi - m[i])
+                                    v[i] = v[i] * b2 + b2c * (gi * gi)
+                                    let denom = v[i].squareRoot() / bc2Sqrt + e
+                                    w[i] -= stepSize * (m[i] / denom)
+                                }
+                            }
                         }
                     }
-                } }
-            } }
+                }
+            }
         }
     }
 

@@ -80,9 +80,11 @@ public final class BatchNorm2d {
         let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
         if mode == .train {
             x.memory.withUnsafeBufferPointer { xs in
-                mean.withUnsafeMutableBufferPointer { mb in variance.withUnsafeMutableBufferPointer { vb in
-                    BatchNormKernels.statistics(xs, geometry, mean: mb, variance: vb)
-                } }
+                mean.withUnsafeMutableBufferPointer { mb in
+                    variance.withUnsafeMutableBufferPointer { vb in
+                        BatchNormKernels.statistics(xs, geometry, mean: mb, variance: vb)
+                    }
+                }
             }
             if let replicas {
                 // Sum and sum of squares per channel, and the count, over every replica.
@@ -101,29 +103,37 @@ public final class BatchNorm2d {
             }
             for ch in 0..<c { invStd[ch] = 1 / (variance[ch] + eps).squareRoot() }
         } else {
-            runningMean.withUnsafeBufferPointer { rm in runningVar.withUnsafeBufferPointer { rv in
-                for ch in 0..<c { mean[ch] = Double(rm[ch]); invStd[ch] = 1 / (Double(rv[ch]) + eps).squareRoot() }
-            } }
+            runningMean.withUnsafeBufferPointer { rm in
+                runningVar.withUnsafeBufferPointer { rv in
+                    for ch in 0..<c { mean[ch] = Double(rm[ch]); invStd[ch] = 1 / (Double(rv[ch]) + eps).squareRoot() }
+                }
+            }
         }
         // y = x * alpha + beta with alpha = invstd * weight, beta = bias - mean * alpha (PyTorch's form).
         var alpha = [Float](repeating: 0, count: c), beta = [Float](repeating: 0, count: c)
-        weight.value.withUnsafeBufferPointer { w in bias.value.withUnsafeBufferPointer { bi in
-            for ch in 0..<c {
-                let a = invStd[ch] * Double(w[ch])
-                alpha[ch] = Float(a); beta[ch] = Float(Double(bi[ch]) - mean[ch] * a)
+        weight.value.withUnsafeBufferPointer { w in
+            bias.value.withUnsafeBufferPointer { bi in
+                for ch in 0..<c {
+                    let a = invStd[ch] * Double(w[ch])
+                    alpha[ch] = Float(a); beta[ch] = Float(Double(bi[ch]) - mean[ch] * a)
+                }
             }
-        } }
-        x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
-            BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta, relu: fusedReLU)
-        } }
+        }
+        x.memory.withUnsafeBufferPointer { xs in
+            y.memory.withUnsafeMutableBufferPointer { ys in
+                BatchNormKernels.affine(xs, ys, geometry, alpha: alpha, beta: beta, relu: fusedReLU)
+            }
+        }
         if mode == .train && updatesRunningStatistics {
             let unbias = total / (total - 1), mom = momentum
-            runningMean.withUnsafeMutableBufferPointer { rm in runningVar.withUnsafeMutableBufferPointer { rv in
-                for ch in 0..<c {
-                    rm[ch] = Float((1 - mom) * Double(rm[ch]) + mom * mean[ch])
-                    rv[ch] = Float((1 - mom) * Double(rv[ch]) + mom * variance[ch] * unbias)
+            runningMean.withUnsafeMutableBufferPointer { rm in
+                runningVar.withUnsafeMutableBufferPointer { rv in
+                    for ch in 0..<c {
+                        rm[ch] = Float((1 - mom) * Double(rm[ch]) + mom * mean[ch])
+                        rv[ch] = Float((1 - mom) * Double(rv[ch]) + mom * variance[ch] * unbias)
+                    }
                 }
-            } }
+            }
             numBatchesTracked += 1
         }
         if mode == .train {
@@ -152,19 +162,32 @@ public final class BatchNorm2d {
         var sums = [Double](repeating: 0, count: c), dots = [Double](repeating: 0, count: c)
         let w = weight.value.host.data
         let geometry = BatchNormKernels.Geometry(n: n, blocks: cb, hw: hw, width: b)
-        let global: ((inout [Double]) throws -> Double)? = replicas.map { r in { values in try r.sum(&values); return s.count } }
+        let global: ((inout [Double]) throws -> Double)? = replicas.map { r in
+            { values in
+                try r.sum(&values); return s.count
+            }
+        }
         func run(_ mask: UnsafeBufferPointer<Float>?) throws {
-            try x.memory.withUnsafeBufferPointer { xs in try dy.memory.withUnsafeBufferPointer { g in try dx.memory.withUnsafeMutableBufferPointer { d in
-                try sums.withUnsafeMutableBufferPointer { sb in try dots.withUnsafeMutableBufferPointer { db in
-                    try BatchNormKernels.backward(x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db,
-                                                  reluOutput: mask, global: global)
-                } }
-            } } }
+            try x.memory.withUnsafeBufferPointer { xs in
+                try dy.memory.withUnsafeBufferPointer { g in
+                    try dx.memory.withUnsafeMutableBufferPointer { d in
+                        try sums.withUnsafeMutableBufferPointer { sb in
+                            try dots.withUnsafeMutableBufferPointer { db in
+                                try BatchNormKernels.backward(
+                                    x: xs, dy: g, dx: d, geometry, mean: s.mean, invStd: s.invStd, weight: w, sums: sb, dots: db,
+                                    reluOutput: mask, global: global)
+                            }
+                        }
+                    }
+                }
+            }
         }
         if let r = reluOutput { try r.memory.withUnsafeBufferPointer { try run($0) } } else { try run(nil) }
-        weight.grad.withUnsafeMutableBufferPointer { gw in bias.grad.withUnsafeMutableBufferPointer { gb in
-            for ch in 0..<c { gw[ch] += Float(dots[ch] * s.invStd[ch]); gb[ch] += Float(sums[ch]) }
-        } }
+        weight.grad.withUnsafeMutableBufferPointer { gw in
+            bias.grad.withUnsafeMutableBufferPointer { gb in
+                for ch in 0..<c { gw[ch] += Float(dots[ch] * s.invStd[ch]); gb[ch] += Float(sums[ch]) }
+            }
+        }
         return dx
     }
 

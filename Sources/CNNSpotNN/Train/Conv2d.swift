@@ -44,13 +44,17 @@ public final class Conv2d {
     private let biasGradScratch: DNNLMemory?
 
     /// Symmetric padding (the original initializer: no groups, no bias unless asked).
-    public convenience init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                            groups: Int = 1, bias: Bool = false) throws {
+    public convenience init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        groups: Int = 1, bias: Bool = false
+    ) throws {
         try self.init(inChannels, outChannels, kernel: kernel, stride: stride, padding: .symmetric(padding), groups: groups, bias: bias)
     }
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Padding,
-                groups: Int = 1, bias: Bool = false) throws {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Padding,
+        groups: Int = 1, bias: Bool = false
+    ) throws {
         let what = "Conv2d(\(inChannels)->\(outChannels), k\(kernel) s\(stride) \(padding) groups \(groups))"
         guard inChannels > 0, outChannels > 0, kernel > 0, stride > 0, groups > 0 else {
             throw NNError.badShape("\(what): channels, kernel, stride and groups must be positive")
@@ -112,13 +116,16 @@ public final class Conv2d {
         let what = "conv \(input) -> \(out) k\(kernel) s\(stride) pad \(pd) groups \(groups)"
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([outChannels])
         let fpd = try DNNLPrimitiveDesc.convolution(.training, src: src, weights: w, bias: biasDesc, dst: dst, window: window, what: what)
-        let bdpd = try DNNLPrimitiveDesc.convolutionBackwardData(diffSrc: src, weights: w, diffDst: dst, window: window, hint: fpd,
-                                                                 what: "backward data " + what)
-        let bwpd = try DNNLPrimitiveDesc.convolutionBackwardWeights(src: src, diffWeights: w, diffBias: biasDesc, diffDst: dst,
-                                                                    window: window, hint: fpd, what: "backward weights " + what)
+        let bdpd = try DNNLPrimitiveDesc.convolutionBackwardData(
+            diffSrc: src, weights: w, diffDst: dst, window: window, hint: fpd,
+            what: "backward data " + what)
+        let bwpd = try DNNLPrimitiveDesc.convolutionBackwardWeights(
+            src: src, diffWeights: w, diffBias: biasDesc, diffDst: dst,
+            window: window, hint: fpd, what: "backward weights " + what)
 
-        let p = Primitives(forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
-                           backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
+        let p = Primitives(
+            forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
+            backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
         cache[key] = p
         return p
     }

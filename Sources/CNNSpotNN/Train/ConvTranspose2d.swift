@@ -26,8 +26,10 @@ public final class ConvTranspose2d {
     private let weightGradScratch: DNNLMemory
     private let biasGradScratch: DNNLMemory?
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                outputPadding: Int = 0, bias: Bool = true) throws {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        outputPadding: Int = 0, bias: Bool = true
+    ) throws {
         let what = "ConvTranspose2d(\(inChannels)->\(outChannels), k\(kernel) s\(stride) p\(padding) output_padding \(outputPadding))"
         guard inChannels > 0, outChannels > 0, kernel > 0, stride > 0, padding >= 0, outputPadding >= 0 else {
             throw NNError.badShape("\(what): channels, kernel and stride must be positive, paddings non-negative")
@@ -62,19 +64,24 @@ public final class ConvTranspose2d {
         let layout: ([Int]) throws -> DNNLMemoryDesc = blocked ? DNNLMemoryDesc.any : DNNLMemoryDesc.plain
         let src = try layout(input), dst = try layout(out)
         let w = blocked ? try DNNLMemoryDesc.any(oneDNNWeight.desc.dims) : oneDNNWeight.desc
-        let window = DNNLWindow(strides: [stride, stride], padBefore: [padding, padding],
-                                padAfter: [padding - outputPadding, padding - outputPadding])
+        let window = DNNLWindow(
+            strides: [stride, stride], padBefore: [padding, padding],
+            padAfter: [padding - outputPadding, padding - outputPadding])
         let what = "deconv \(input) -> \(out) k\(kernel) s\(stride) p\(padding) op\(outputPadding)"
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([outChannels])
-        let fpd = try DNNLPrimitiveDesc.convolution(.training, transposed: true, src: src, weights: w, bias: biasDesc, dst: dst,
-                                                    window: window, what: what)
-        let bdpd = try DNNLPrimitiveDesc.convolutionBackwardData(transposed: true, diffSrc: src, weights: w, diffDst: dst,
-                                                                 window: window, hint: fpd, what: "backward data " + what)
-        let bwpd = try DNNLPrimitiveDesc.convolutionBackwardWeights(transposed: true, src: src, diffWeights: w, diffBias: biasDesc,
-                                                                    diffDst: dst, window: window, hint: fpd,
-                                                                    what: "backward weights " + what)
-        let p = Primitives(forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
-                           backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
+        let fpd = try DNNLPrimitiveDesc.convolution(
+            .training, transposed: true, src: src, weights: w, bias: biasDesc, dst: dst,
+            window: window, what: what)
+        let bdpd = try DNNLPrimitiveDesc.convolutionBackwardData(
+            transposed: true, diffSrc: src, weights: w, diffDst: dst,
+            window: window, hint: fpd, what: "backward data " + what)
+        let bwpd = try DNNLPrimitiveDesc.convolutionBackwardWeights(
+            transposed: true, src: src, diffWeights: w, diffBias: biasDesc,
+            diffDst: dst, window: window, hint: fpd,
+            what: "backward weights " + what)
+        let p = Primitives(
+            forward: try DNNLPrimitive(fpd), backwardData: try DNNLPrimitive(bdpd),
+            backwardWeights: try DNNLPrimitive(bwpd), outputShape: out)
         cache[key] = p
         return p
     }

@@ -20,8 +20,9 @@ final class EltwiseLayer {
         let shape = md.dims
         if let p = cache[shape], p.layout.isEqual(to: md) { return p }
         let fpd = try DNNLPrimitiveDesc.eltwise(.training, algorithm, src: md, alpha: alpha, beta: beta, what: "\(name) \(shape)")
-        let bpd = try DNNLPrimitiveDesc.eltwiseBackward(algorithm, diff: md, data: md, alpha: alpha, beta: beta, hint: fpd,
-                                                        what: "\(name) backward \(shape)")
+        let bpd = try DNNLPrimitiveDesc.eltwiseBackward(
+            algorithm, diff: md, data: md, alpha: alpha, beta: beta, hint: fpd,
+            what: "\(name) backward \(shape)")
         let p = Primitives(layout: md, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd))
         cache[shape] = p
         return p
@@ -42,8 +43,9 @@ final class EltwiseLayer {
         let p = try primitives(for: s.memory.desc)
         let dx = try Tensor(output: s.memory.desc)
         let g = try dy.inLayout(s.memory.desc)
-        try p.backward.execute(args: [useDst ? DNNLArg.dst : DNNLArg.src: s.memory, DNNLArg.diffDst: g.memory, DNNLArg.diffSrc: dx.memory],
-                               what: name + " backward")
+        try p.backward.execute(
+            args: [useDst ? DNNLArg.dst : DNNLArg.src: s.memory, DNNLArg.diffDst: g.memory, DNNLArg.diffSrc: dx.memory],
+            what: name + " backward")
         return dx
     }
 

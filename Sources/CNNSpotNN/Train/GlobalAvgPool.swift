@@ -9,13 +9,15 @@ public final class GlobalAvgPool {
         guard x.shape.count == 4 else { throw NNError.badShape("GlobalAvgPool: input \(x.shape), expected [N, C, H, W]") }
         let (rows, hw) = (x.shape[0] * x.shape[1], x.shape[2] * x.shape[3])
         let y = try Tensor(zeros: [x.shape[0], x.shape[1]])
-        try x.plain().withUnsafeBufferPointer { src in y.withUnsafeMutableBufferPointer { dst in
-            for r in 0..<rows {
-                var s = 0.0
-                for i in 0..<hw { s += Double(src[r * hw + i]) }
-                dst[r] = Float(s / Double(hw))
+        try x.plain().withUnsafeBufferPointer { src in
+            y.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<rows {
+                    var s = 0.0
+                    for i in 0..<hw { s += Double(src[r * hw + i]) }
+                    dst[r] = Float(s / Double(hw))
+                }
             }
-        } }
+        }
         savedInputShape = mode == .train ? x.shape : nil
         return y
     }
@@ -26,12 +28,14 @@ public final class GlobalAvgPool {
         guard dy.shape == [shape[0], shape[1]] else { throw NNError.badShape("GlobalAvgPool.backward: dy \(dy.shape), expected \([shape[0], shape[1]])") }
         let hw = shape[2] * shape[3]
         let dx = try Tensor(zeros: shape)
-        dy.withUnsafeBufferPointer { g in dx.withUnsafeMutableBufferPointer { d in
-            for r in 0..<g.count {
-                let v = g[r] / Float(hw)
-                for i in 0..<hw { d[r * hw + i] = v }
+        dy.withUnsafeBufferPointer { g in
+            dx.withUnsafeMutableBufferPointer { d in
+                for r in 0..<g.count {
+                    let v = g[r] / Float(hw)
+                    for i in 0..<hw { d[r * hw + i] = v }
+                }
             }
-        } }
+        }
         return dx
     }
 

@@ -48,11 +48,15 @@ public final class GroupNorm {
         let y = try Tensor(output: try .plain(x.shape))
         var mean = [Double](repeating: 0, count: g.n * groups), invStd = mean
         let w = weight?.value.host.data, b = bias?.value.host.data
-        x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
-            mean.withUnsafeMutableBufferPointer { mb in invStd.withUnsafeMutableBufferPointer { ib in
-                GroupNormKernels.forward(xs, ys, g, eps: eps, weight: w, bias: b, mean: mb, invStd: ib)
-            } }
-        } }
+        x.memory.withUnsafeBufferPointer { xs in
+            y.memory.withUnsafeMutableBufferPointer { ys in
+                mean.withUnsafeMutableBufferPointer { mb in
+                    invStd.withUnsafeMutableBufferPointer { ib in
+                        GroupNormKernels.forward(xs, ys, g, eps: eps, weight: w, bias: b, mean: mb, invStd: ib)
+                    }
+                }
+            }
+        }
         saved = mode == .train ? (x, mean, invStd) : nil
         return y
     }
@@ -68,19 +72,27 @@ public final class GroupNorm {
         let dx = try Tensor(output: try .plain(s.x.shape))
         var dots = [Double](repeating: 0, count: g.n * channels), sums = dots
         let w = weight?.value.host.data
-        s.x.memory.withUnsafeBufferPointer { xs in dy.memory.withUnsafeBufferPointer { gs in dx.memory.withUnsafeMutableBufferPointer { d in
-            dots.withUnsafeMutableBufferPointer { db in sums.withUnsafeMutableBufferPointer { sb in
-                GroupNormKernels.backward(x: xs, dy: gs, dx: d, g, mean: s.mean, invStd: s.invStd, weight: w, dotPartials: db, sumPartials: sb)
-            } }
-        } } }
-        if let weight, let bias {
-            weight.grad.withUnsafeMutableBufferPointer { gw in bias.grad.withUnsafeMutableBufferPointer { gb in
-                for c in 0..<channels {
-                    var dot = 0.0, sum = 0.0
-                    for n in 0..<g.n { dot += dots[n * channels + c]; sum += sums[n * channels + c] }
-                    gw[c] += Float(dot); gb[c] += Float(sum)
+        s.x.memory.withUnsafeBufferPointer { xs in
+            dy.memory.withUnsafeBufferPointer { gs in
+                dx.memory.withUnsafeMutableBufferPointer { d in
+                    dots.withUnsafeMutableBufferPointer { db in
+                        sums.withUnsafeMutableBufferPointer { sb in
+                            GroupNormKernels.backward(x: xs, dy: gs, dx: d, g, mean: s.mean, invStd: s.invStd, weight: w, dotPartials: db, sumPartials: sb)
+                        }
+                    }
                 }
-            } }
+            }
+        }
+        if let weight, let bias {
+            weight.grad.withUnsafeMutableBufferPointer { gw in
+                bias.grad.withUnsafeMutableBufferPointer { gb in
+                    for c in 0..<channels {
+                        var dot = 0.0, sum = 0.0
+                        for n in 0..<g.n { dot += dots[n * channels + c]; sum += sums[n * channels + c] }
+                        gw[c] += Float(dot); gb[c] += Float(sum)
+                    }
+                }
+            }
         }
         return dx
     }

@@ -4,7 +4,8 @@
 /// BatchNormKernels). Every sum has a fixed order (per-(n, c) partials, then a serial sum over
 /// n), so results do not depend on the thread count.
 enum GroupNormKernels {
-    struct Geometry { let n: Int, channels: Int, groups: Int, hw: Int
+    struct Geometry {
+        let n: Int, channels: Int, groups: Int, hw: Int
         var channelsPerGroup: Int { channels / groups }
         /// Values per (image, group).
         var groupSize: Int { channelsPerGroup * hw }
@@ -12,8 +13,10 @@ enum GroupNormKernels {
 
     /// Mean and 1/sqrt(biased variance + eps) per (n, g), then y = x * alpha + beta per channel
     /// with alpha = invstd * weight, beta = bias - mean * alpha (weight 1, bias 0 when nil).
-    static func forward(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>, _ g: Geometry, eps: Double,
-                        weight: [Float]?, bias: [Float]?, mean: UnsafeMutableBufferPointer<Double>, invStd: UnsafeMutableBufferPointer<Double>) {
+    static func forward(
+        _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>, _ g: Geometry, eps: Double,
+        weight: [Float]?, bias: [Float]?, mean: UnsafeMutableBufferPointer<Double>, invStd: UnsafeMutableBufferPointer<Double>
+    ) {
         let cpg = g.channelsPerGroup, hw = g.hw, m = Double(g.groupSize)
         parallelChannels(g.n * g.groups) { item in
             let base = item * g.groupSize
@@ -38,9 +41,11 @@ enum GroupNormKernels {
     /// dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) over each (n, g), with
     /// xhat = (x - mean) * invstd and dxhat = dy * weight[c]. Writes per-(n, c) partial sums
     /// of dy * xhat (`dotPartials`) and dy (`sumPartials`), `[N * C]`, for dweight and dbias.
-    static func backward(x: UnsafeBufferPointer<Float>, dy: UnsafeBufferPointer<Float>, dx: UnsafeMutableBufferPointer<Float>, _ g: Geometry,
-                         mean: [Double], invStd: [Double], weight: [Float]?,
-                         dotPartials: UnsafeMutableBufferPointer<Double>, sumPartials: UnsafeMutableBufferPointer<Double>) {
+    static func backward(
+        x: UnsafeBufferPointer<Float>, dy: UnsafeBufferPointer<Float>, dx: UnsafeMutableBufferPointer<Float>, _ g: Geometry,
+        mean: [Double], invStd: [Double], weight: [Float]?,
+        dotPartials: UnsafeMutableBufferPointer<Double>, sumPartials: UnsafeMutableBufferPointer<Double>
+    ) {
         let cpg = g.channelsPerGroup, hw = g.hw, m = Double(g.groupSize)
         parallelChannels(g.n * g.groups) { item in
             let base = item * g.groupSize, mu = mean[item], inv = invStd[item]

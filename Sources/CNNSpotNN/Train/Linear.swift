@@ -20,17 +20,21 @@ public final class Linear {
         let n = x.shape[0], (fi, fo) = (inFeatures, outFeatures)
         let y = try Tensor(zeros: [n, fo])
         let x = try x.plain()
-        x.withUnsafeBufferPointer { xs in weight.value.withUnsafeBufferPointer { w in bias.value.withUnsafeBufferPointer { b in
-            y.withUnsafeMutableBufferPointer { ys in
-                for i in 0..<n {
-                    for o in 0..<fo {
-                        var s = 0.0
-                        for k in 0..<fi { s += Double(xs[i * fi + k]) * Double(w[o * fi + k]) }
-                        ys[i * fo + o] = Float(s + Double(b[o]))
+        x.withUnsafeBufferPointer { xs in
+            weight.value.withUnsafeBufferPointer { w in
+                bias.value.withUnsafeBufferPointer { b in
+                    y.withUnsafeMutableBufferPointer { ys in
+                        for i in 0..<n {
+                            for o in 0..<fo {
+                                var s = 0.0
+                                for k in 0..<fi { s += Double(xs[i * fi + k]) * Double(w[o * fi + k]) }
+                                ys[i * fo + o] = Float(s + Double(b[o]))
+                            }
+                        }
                     }
                 }
             }
-        } } }
+        }
         savedInput = mode == .train ? x : nil
         return y
     }
@@ -42,33 +46,37 @@ public final class Linear {
         guard dy.shape == [n, fo] else { throw NNError.badShape("Linear.backward: dy \(dy.shape), expected \([n, fo])") }
         let dx = try Tensor(zeros: x.shape)
         savedInput = nil
-        x.withUnsafeBufferPointer { xs in dy.withUnsafeBufferPointer { g in weight.value.withUnsafeBufferPointer { w in
-            dx.withUnsafeMutableBufferPointer { d in
-                for i in 0..<n {
-                    for k in 0..<fi {
-                        var s = 0.0
-                        for o in 0..<fo { s += Double(g[i * fo + o]) * Double(w[o * fi + k]) }
-                        d[i * fi + k] = Float(s)
+        x.withUnsafeBufferPointer { xs in
+            dy.withUnsafeBufferPointer { g in
+                weight.value.withUnsafeBufferPointer { w in
+                    dx.withUnsafeMutableBufferPointer { d in
+                        for i in 0..<n {
+                            for k in 0..<fi {
+                                var s = 0.0
+                                for o in 0..<fo { s += Double(g[i * fo + o]) * Double(w[o * fi + k]) }
+                                d[i * fi + k] = Float(s)
+                            }
+                        }
+                    }
+                    weight.grad.withUnsafeMutableBufferPointer { gw in
+                        for o in 0..<fo {
+                            for k in 0..<fi {
+                                var s = 0.0
+                                for i in 0..<n { s += Double(g[i * fo + o]) * Double(xs[i * fi + k]) }
+                                gw[o * fi + k] += Float(s)
+                            }
+                        }
+                    }
+                    bias.grad.withUnsafeMutableBufferPointer { gb in
+                        for o in 0..<fo {
+                            var s = 0.0
+                            for i in 0..<n { s += Double(g[i * fo + o]) }
+                            gb[o] += Float(s)
+                        }
                     }
                 }
             }
-            weight.grad.withUnsafeMutableBufferPointer { gw in
-                for o in 0..<fo {
-                    for k in 0..<fi {
-                        var s = 0.0
-                        for i in 0..<n { s += Double(g[i * fo + o]) * Double(xs[i * fi + k]) }
-                        gw[o * fi + k] += Float(s)
-                    }
-                }
-            }
-            bias.grad.withUnsafeMutableBufferPointer { gb in
-                for o in 0..<fo {
-                    var s = 0.0
-                    for i in 0..<n { s += Double(g[i * fo + o]) }
-                    gb[o] += Float(s)
-                }
-            }
-        } } }
+        }
         return dx
     }
 

@@ -30,10 +30,12 @@ public final class MaxPool2d {
         let window = DNNLWindow(stride: stride, padding: padding), k = [kernel, kernel]
         let what = "max pool \(input) -> \(out)"
         let fpd = try DNNLPrimitiveDesc.pooling(.training, .max, src: src, dst: dst, kernel: k, window: window, what: what)
-        let bpd = try DNNLPrimitiveDesc.poolingBackward(.max, diffSrc: src, diffDst: dst, kernel: k, window: window, hint: fpd,
-                                                        what: "backward " + what)
-        let p = Primitives(layout: layout, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd),
-                           workspace: fpd.md(.workspace), output: fpd.md(.dst))
+        let bpd = try DNNLPrimitiveDesc.poolingBackward(
+            .max, diffSrc: src, diffDst: dst, kernel: k, window: window, hint: fpd,
+            what: "backward " + what)
+        let p = Primitives(
+            layout: layout, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd),
+            workspace: fpd.md(.workspace), output: fpd.md(.dst))
         cache[input] = p
         return p
     }

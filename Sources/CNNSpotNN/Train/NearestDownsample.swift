@@ -24,15 +24,19 @@ public final class NearestDownsample {
         let y = try Tensor(output: try DNNLMemoryDesc(dims: out, format: format))
         let planes = x.memory.floatCount / (x.shape[2] * x.shape[3] * b)
         let (h, w, oh, ow) = (x.shape[2], x.shape[3], out[2], out[3])
-        x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
-            parallelChannels(planes) { p in
-                let xp = p * h * w * b, yp = p * oh * ow * b
-                for i in 0..<oh { for j in 0..<ow {
-                    let src = xp + ((2 * i) * w + 2 * j) * b, dst = yp + (i * ow + j) * b
-                    for c in 0..<b { ys[dst + c] = xs[src + c] }
-                } }
+        x.memory.withUnsafeBufferPointer { xs in
+            y.memory.withUnsafeMutableBufferPointer { ys in
+                parallelChannels(planes) { p in
+                    let xp = p * h * w * b, yp = p * oh * ow * b
+                    for i in 0..<oh {
+                        for j in 0..<ow {
+                            let src = xp + ((2 * i) * w + 2 * j) * b, dst = yp + (i * ow + j) * b
+                            for c in 0..<b { ys[dst + c] = xs[src + c] }
+                        }
+                    }
+                }
             }
-        } }
+        }
         savedInput = mode == .train ? (x.shape, format) : nil
         return y
     }
@@ -48,15 +52,19 @@ public final class NearestDownsample {
         let dx = try Tensor(shape: s.shape, memory: try DNNLMemory(try DNNLMemoryDesc(dims: s.shape, format: s.format)))  // zeroed
         let (h, w, oh, ow) = (s.shape[2], s.shape[3], out[2], out[3])
         let planes = dx.memory.floatCount / (h * w * b)
-        dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
-            parallelChannels(planes) { p in
-                let xp = p * h * w * b, yp = p * oh * ow * b
-                for i in 0..<oh { for j in 0..<ow {
-                    let dst = xp + ((2 * i) * w + 2 * j) * b, src = yp + (i * ow + j) * b
-                    for c in 0..<b { d[dst + c] = g[src + c] }
-                } }
+        dy.memory.withUnsafeBufferPointer { g in
+            dx.memory.withUnsafeMutableBufferPointer { d in
+                parallelChannels(planes) { p in
+                    let xp = p * h * w * b, yp = p * oh * ow * b
+                    for i in 0..<oh {
+                        for j in 0..<ow {
+                            let dst = xp + ((2 * i) * w + 2 * j) * b, src = yp + (i * ow + j) * b
+                            for c in 0..<b { d[dst + c] = g[src + c] }
+                        }
+                    }
+                }
             }
-        } }
+        }
         return dx
     }
 

@@ -25,13 +25,15 @@ public final class PixelShuffle {
         let r = factor, (h, w) = (s[2], s[3]), c = s[1] / (r * r), (oh, ow) = (h * r, w * r)
         parallelChannels(s[0] * c) { plane in  // plane = n * C + c, an output channel
             let yBase = plane * oh * ow, xBase = plane * r * r * h * w  // its r*r input channels are contiguous
-            for i in 0..<r { for j in 0..<r {
-                let xc = xBase + (i * r + j) * h * w
-                for y in 0..<h {
-                    let yRow = yBase + (y * r + i) * ow + j, xRow = xc + y * w
-                    if toB { for x in 0..<w { b[yRow + x * r] = a[xRow + x] } } else { for x in 0..<w { a[xRow + x] = b[yRow + x * r] } }
+            for i in 0..<r {
+                for j in 0..<r {
+                    let xc = xBase + (i * r + j) * h * w
+                    for y in 0..<h {
+                        let yRow = yBase + (y * r + i) * ow + j, xRow = xc + y * w
+                        if toB { for x in 0..<w { b[yRow + x * r] = a[xRow + x] } } else { for x in 0..<w { a[xRow + x] = b[yRow + x * r] } }
+                    }
                 }
-            } }
+            }
         }
     }
 
@@ -39,9 +41,11 @@ public final class PixelShuffle {
         let out = try outputShape(for: input.shape)
         let x = try input.plain()
         let y = try Tensor(output: try .plain(out))
-        x.memory.withUnsafeBufferPointer { xs in y.memory.withUnsafeMutableBufferPointer { ys in
-            permute(UnsafeMutableBufferPointer(mutating: xs), ys, input: x.shape, toB: true)  // xs only read
-        } }
+        x.memory.withUnsafeBufferPointer { xs in
+            y.memory.withUnsafeMutableBufferPointer { ys in
+                permute(UnsafeMutableBufferPointer(mutating: xs), ys, input: x.shape, toB: true)  // xs only read
+            }
+        }
         savedShape = mode == .train ? x.shape : nil
         return y
     }
@@ -53,9 +57,11 @@ public final class PixelShuffle {
         savedShape = nil
         let dy = try dyAny.plain()
         let dx = try Tensor(output: try .plain(s))
-        dy.memory.withUnsafeBufferPointer { g in dx.memory.withUnsafeMutableBufferPointer { d in
-            permute(d, UnsafeMutableBufferPointer(mutating: g), input: s, toB: false)  // g only read
-        } }
+        dy.memory.withUnsafeBufferPointer { g in
+            dx.memory.withUnsafeMutableBufferPointer { d in
+                permute(d, UnsafeMutableBufferPointer(mutating: g), input: s, toB: false)  // g only read
+            }
+        }
         return dx
     }
 

@@ -9,8 +9,10 @@ public final class SGD {
     private let parameters: [(key: String, parameter: Parameter)]
     private var buffers: [String: Tensor] = [:]
 
-    public init(_ parameters: [(key: String, parameter: Parameter)], lr: Double, momentum: Double = 0,
-                weightDecay: Double = 0, nesterov: Bool = false) {
+    public init(
+        _ parameters: [(key: String, parameter: Parameter)], lr: Double, momentum: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) {
         self.parameters = parameters
         self.lr = lr; self.momentum = momentum; self.weightDecay = weightDecay; self.nesterov = nesterov
     }
@@ -21,23 +23,27 @@ public final class SGD {
             var buffer: Tensor? = nil
             var first = false
             if momentum != 0 {
-                if let b = buffers[key] { buffer = b } else {
+                if let b = buffers[key] {
+                    buffer = b
+                } else {
                     buffer = try Tensor(zeros: p.shape); buffers[key] = buffer; first = true
                 }
             }
-            p.value.withUnsafeMutableBufferPointer { w in p.grad.withUnsafeBufferPointer { g in
-                guard let buffer else {
-                    for i in 0..<w.count { w[i] -= lrF * (g[i] + wd * w[i]) }
-                    return
-                }
-                buffer.withUnsafeMutableBufferPointer { b in
-                    for i in 0..<w.count {
-                        let gi = g[i] + wd * w[i]
-                        b[i] = first ? gi : mu * b[i] + gi
-                        w[i] -= lrF * (nesterov ? gi + mu * b[i] : b[i])
+            p.value.withUnsafeMutableBufferPointer { w in
+                p.grad.withUnsafeBufferPointer { g in
+                    guard let buffer else {
+                        for i in 0..<w.count { w[i] -= lrF * (g[i] + wd * w[i]) }
+                        return
+                    }
+                    buffer.withUnsafeMutableBufferPointer { b in
+                        for i in 0..<w.count {
+                            let gi = g[i] + wd * w[i]
+                            b[i] = first ? gi : mu * b[i] + gi
+                            w[i] -= lrF * (nesterov ? gi + mu * b[i] : b[i])
+                        }
                     }
                 }
-            } }
+            }
         }
     }
 

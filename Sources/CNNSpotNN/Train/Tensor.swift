@@ -109,9 +109,11 @@ public final class Tensor {
         let bb = try b.inLayout(a.memory.desc)
         let out = try Tensor(output: a.memory.desc)
         out.memory.withUnsafeMutableBufferPointer { o in
-            a.memory.withUnsafeBufferPointer { x in bb.memory.withUnsafeBufferPointer { y in
-                parallelRanges(o.count) { r in for i in r { o[i] = x[i] + y[i] } }
-            } }
+            a.memory.withUnsafeBufferPointer { x in
+                bb.memory.withUnsafeBufferPointer { y in
+                    parallelRanges(o.count) { r in for i in r { o[i] = x[i] + y[i] } }
+                }
+            }
         }
         return out
     }

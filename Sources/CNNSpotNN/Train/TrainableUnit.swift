@@ -14,10 +14,12 @@ final class TrainableUnit {
         case .symmetric(let p): padding = .symmetric(p)
         case .tensorFlowSame: padding = .tfSame
         }
-        conv = try Conv2d(c.inChannels, c.outChannels, kernel: c.kernel, stride: c.stride, padding: padding,
-                          groups: c.groups, bias: c.bias)
-        bn = try BatchNorm2d(u.batchNorm.channels, eps: u.batchNorm.eps, momentum: u.batchNorm.momentum,
-                             fusedReLU: u.activation == .relu)
+        conv = try Conv2d(
+            c.inChannels, c.outChannels, kernel: c.kernel, stride: c.stride, padding: padding,
+            groups: c.groups, bias: c.bias)
+        bn = try BatchNorm2d(
+            u.batchNorm.channels, eps: u.batchNorm.eps, momentum: u.batchNorm.momentum,
+            fusedReLU: u.activation == .relu)
         relu6 = u.activation == .relu6 ? ReLU6() : nil
     }
 

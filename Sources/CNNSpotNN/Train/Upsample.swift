@@ -41,8 +41,9 @@ public final class Upsample {
         let what = "upsample \(mode) \(input) -> \(out)"
         let fpd = try DNNLPrimitiveDesc.resampling(.training, alg, factors: factors, src: layout, dst: dst, what: what)
         let output = fpd.md(.dst)
-        let bpd = try DNNLPrimitiveDesc.resamplingBackward(alg, factors: factors, diffSrc: layout, diffDst: output, hint: fpd,
-                                                           what: "backward " + what)
+        let bpd = try DNNLPrimitiveDesc.resamplingBackward(
+            alg, factors: factors, diffSrc: layout, diffDst: output, hint: fpd,
+            what: "backward " + what)
         let p = Primitives(layout: layout, forward: try DNNLPrimitive(fpd), backward: try DNNLPrimitive(bpd), output: output)
         cache[input] = p
         return p

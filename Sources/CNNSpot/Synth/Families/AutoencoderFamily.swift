@@ -44,8 +44,10 @@ public final class AutoencoderFamily: SynthFamily {
     public func prepare(patches: [RGBImage], directory: String) throws {
         let path = (directory as NSString).appendingPathComponent("\(name).safetensors")
         let digest = AutoencoderTraining.digest(patches)
-        let meta = ["family": name, "kind": spec.kind.rawValue, "width": "\(spec.width)", "training": training.settings,
-                    "patches_sha256": digest, "patches": "\(patches.count)"]
+        let meta = [
+            "family": name, "kind": spec.kind.rawValue, "width": "\(spec.width)", "training": training.settings,
+            "patches_sha256": digest, "patches": "\(patches.count)"
+        ]
         do {
             let weights: StateDict
             if let cached = try AutoencoderWeightsFile.read(path, expecting: meta) {

@@ -28,40 +28,10 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let folders = shardOutputs.filter(ShardedScoring.isShardFolder)
-            if folders.isEmpty {
-                let r = try ShardMerge.merge(outputs: shardOutputs)
-                try Data(r.text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-                printError("merge: \(r.shards) shard(s), \(r.rows) row(s)\(r.failedRows > 0 ? ", \(r.failedRows) with an error" : "") -> \(output)")
-                return
-            }
-            guard folders.count == shardOutputs.count else {
-                let files = shardOutputs.filter { !ShardedScoring.isShardFolder($0) }
-                throw ShardError.invalid(
-                    "give the shard folders of an eval or robustness job, or the shard files of a detect job, not both (\(files[0]) is not a folder)")
-            }
-            let merged = try ShardedScoring.merge(folders: folders)
-            var manifest = merged.manifest.manifest
-            manifest.settings["merged_shards"] = "\(merged.manifest.shards)"
-            let dir = URL(fileURLWithPath: output)
-            let failed = merged.scores.reduce(0) { $0 + $1.reduce(0) { $0 + $1.filter { $0.error != nil }.count } }
-            if merged.manifest.kind == "robustness" {
-                let result = try merged.robustnessResult()
-                try result.write(to: dir, manifest: manifest)
-                result.warnings.forEach { printError("merge: \($0)") }
-                print(result.summaryTable(), terminator: "")
-            } else {
-                let report = try merged.evalReport()
-                try report.write(to: dir, manifest: manifest)
-                print(report.table(), terminator: "")
-            }
-            printError(
-                "merge: \(merged.manifest.shards) \(merged.manifest.kind) shard(s), \(merged.manifest.inputs_total) image(s) x \(merged.manifest.blocks.count) -> \(output)"
-            )
-            if failed > 0 {
-                printError("merge: \(failed) score(s) missing: the image could not be scored (see the error column of scores.csv)")
-                if merged.manifest.kind == "eval" { throw ExitCode(1) }
-            }
+            let outcome = try ShardMerge.run(shardOutputs, into: output)
+            print(outcome.table, terminator: "")
+            outcome.notes.forEach { printError("merge: \($0)") }
+            if outcome.failed { throw ExitCode(1) }
         } catch let e as ShardError {
             printError("merge: \(e)")
             throw ExitCode(1)

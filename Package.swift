@@ -8,8 +8,8 @@ import PackageDescription
 //     CNNSpotNN (tensors, oneDNN kernels, layers, architectures, optimisers) on CDNNL
 //     CNNSpotImage (decode/encode, Pillow/SciPy/OpenCV-exact image ops, augmentation) on CImageShims
 //     CNNSpotCheckpoint (PyTorch .pth without executing pickles, safetensors, JSON text)
-//   CNNSpot (detector workflows: detect, eval, train, robustness, spectrum, synth) on the three
-//     and CMPIShim
+//   CNNSpot (detector workflows: detect, eval, train, robustness, spectrum, synth) on the three,
+//     CMPIShim and swift-crypto (SHA-256; ARCHITECTURE.md has the build-cost measurement)
 //   CNNSpotServer (`cnnspot serve`: Hummingbird) on CNNSpot
 //   cnnspot (the command-line tool) on CNNSpot and CNNSpotServer
 // Linux only (the system libraries are Debian 12's; glibc's mallopt): no Apple platform is declared.

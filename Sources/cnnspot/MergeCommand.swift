@@ -29,6 +29,7 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         do {
             let outcome = try ShardMerge.run(shardOutputs, into: output)
+            outcome.warnings.forEach { printError("merge: \($0)") }
             print(outcome.table, terminator: "")
             outcome.notes.forEach { printError("merge: \($0)") }
             if outcome.failed { throw ExitCode(1) }

@@ -57,8 +57,7 @@ struct SpectrumCommand: ParsableCommand {
         let outcome = try SpectrumReport.run(
             folders: folders, settings: settings, output: URL(fileURLWithPath: output),
             started: { bar = ProgressBar(total: $0, label: "spectrum") },
-            advance: { bar?.advance() }, warn: { printError("spectrum: \($0)") })
-        bar?.finish()
+            advance: { bar?.advance() }, computed: { bar?.finish() }, warn: { printError("spectrum: \($0)") })
         outcome.summaryLines(window: peakWindow).forEach { print($0) }
         print("wrote \(outcome.written.count) file(s) to \(output)")
     }

@@ -3,55 +3,19 @@ import CNNSpot
 import Foundation
 import XCTest
 
-/// Runs the built `cnnspot` binary (scripts/test.sh builds it before the tests) and makes
-/// small models for the CLI tests.
+/// Runs the built `cnnspot` binary (CNNSpotTestSupport's `CLIProcess`) and makes small models
+/// for the CLI tests.
 enum CLI {
     static let root = Repository.root
     static let shared = Repository.sharedData
     /// Column of the error text in `detect`'s CSV.
     static let errorColumn = RecordWriter.columns.firstIndex(of: "error")!
 
-    static func binary() throws -> URL {
-        // CNNSPOT_BINARY points the tests at another build (e.g. .build/debug/cnnspot while iterating).
-        let u =
-            ProcessInfo.processInfo.environment["CNNSPOT_BINARY"].map { URL(fileURLWithPath: $0) }
-            ?? root.appendingPathComponent(".build/release/cnnspot")
-        guard FileManager.default.isExecutableFile(atPath: u.path) else {
-            XCTFail("\(u.path) is not built: run `swift build -c release` first (scripts/test.sh does)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return u
-    }
+    static func binary() throws -> URL { try CLIProcess.binary() }
 
-    struct Output { var code: Int32; var stdout: String; var stderr: String }
+    typealias Output = CLIProcess.Output
 
-    static func run(_ args: [String], stdin: String? = nil) throws -> Output {
-        let p = Process()
-        p.executableURL = try binary()
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a full pipe cannot block the child.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        let errData = errBox.data
-        p.waitUntilExit()
-        return Output(
-            code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
-    }
+    static func run(_ args: [String], stdin: String? = nil) throws -> Output { try CLIProcess.run(args, stdin: stdin) }
 
     static func temporaryDirectory(_ name: String) throws -> URL {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("cnnspot-\(name)-\(UUID().uuidString)")

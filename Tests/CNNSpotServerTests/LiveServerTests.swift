@@ -1,4 +1,5 @@
 import CNNSpot
+import CNNSpotTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -9,16 +10,10 @@ import XCTest
 /// exactly as `cnnspot detect` scores them, and SIGTERM ends the server with status 0.
 /// Needs `.build/release/cnnspot` (scripts/test.sh builds it first).
 final class LiveServerTests: XCTestCase {
-    static var binary: URL { ServerTest.root.appendingPathComponent(".build/release/cnnspot") }
-
     /// Starts `cnnspot serve --port 0 ...` and returns the process and its base URL.
     static func startServer(_ args: [String]) throws -> (Process, URL, Pipe) {
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("\(binary.path) is not built: run `swift build -c release` first (scripts/test.sh does)")
-            throw CocoaError(.fileNoSuchFile)
-        }
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = try CLIProcess.binary()
         p.arguments = ["serve", "--port", "0"] + args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -76,7 +71,7 @@ final class LiveServerTests: XCTestCase {
 
         // cnnspot detect on the same two files.
         let detect = Process()
-        detect.executableURL = Self.binary
+        detect.executableURL = try CLIProcess.binary()
         detect.arguments = ["detect", ServerTest.realPath, ServerTest.fakePath, "-m", model, "--format", "jsonl", "--threads", "2"]
         let out = Pipe()
         detect.standardOutput = out

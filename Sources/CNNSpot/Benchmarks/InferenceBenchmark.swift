@@ -22,7 +22,7 @@ public enum InferenceBenchmark {
         public var precision: InferencePrecision = .fp32
         /// Also list the oneDNN implementation of every layer per case.
         public var implementations = false
-        /// The network's thread count, for the header (the benchmark does not set it).
+        /// Threads the network runs with (its `ComputeOptions`), also shown in the header.
         public var threads: Int
 
         public init(cases: [Case], threads: Int) {

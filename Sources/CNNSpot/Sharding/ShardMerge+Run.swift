@@ -2,9 +2,11 @@ import Foundation
 
 extension ShardMerge {
     /// What `cnnspot merge` did: the table to print (eval and robustness), the lines for standard
-    /// error, and whether the merged job counts as failed (an eval with images it could not score).
+    /// error (`warnings` come before the table, `notes` after it), and whether the merged job
+    /// counts as failed (an eval with images it could not score).
     public struct Outcome {
         public var table = ""
+        public var warnings: [String] = []
         public var notes: [String] = []
         public var failed = false
     }
@@ -35,7 +37,7 @@ extension ShardMerge {
         if merged.manifest.kind == "robustness" {
             let result = try merged.robustnessResult()
             try result.write(to: dir, manifest: manifest)
-            outcome.notes += result.warnings
+            outcome.warnings = result.warnings
             outcome.table = result.summaryTable()
         } else {
             let report = try merged.evalReport()

@@ -21,10 +21,11 @@ extension SpectrumReport {
     /// `cnnspot spectrum`'s work: the sources of every folder (`maxImages` each, names made
     /// unique), their mean residual spectra, and the files of `write(_:to:window:)` in `output`.
     /// `started` gets the number of images before the first is read, `advance` is called per
-    /// image, and `warn` gets the skipped images (the first five per source, then a count).
+    /// image, `computed` once all are read (before the files are written), and `warn` gets the
+    /// skipped images (the first five per source, then a count).
     public static func run(
         folders: [String], settings: Settings, output: URL, started: (Int) -> Void = { _ in },
-        advance: @escaping () -> Void = {}, warn: (String) -> Void = { _ in }
+        advance: @escaping () -> Void = {}, computed: () -> Void = {}, warn: (String) -> Void = { _ in }
     ) throws -> Outcome {
         let groups = uniquelyNamed(try folders.map { try sources(of: $0, maxImages: settings.maxImages) })
         started(groups.joined().reduce(0) { $0 + $1.files.count })
@@ -39,6 +40,7 @@ extension SpectrumReport {
             }
             results.append(done)
         }
+        computed()
         let written = try write(results, to: output, window: settings.peakWindow)
         return Outcome(results: results, written: written)
     }

@@ -32,7 +32,9 @@ public final class SynthRun {
     }
 
     public func run() throws -> SynthSummary {
-        try ComputeOptions(threads: controls.threads).bind { try runBound() }
+        var compute = ComputeOptions.current  // the caller's layout preference, with this run's threads
+        compute.threads = max(1, controls.threads)
+        return try compute.bind { try runBound() }
     }
 
     private func runBound() throws -> SynthSummary {

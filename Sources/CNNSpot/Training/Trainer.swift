@@ -113,9 +113,14 @@ public final class Trainer {
         }
     }
 
-    /// The threads the run computes with (`options.threads`, else all cores), bound around
-    /// `run`, `step` and `validate`.
-    public var compute: ComputeOptions { ComputeOptions(threads: options.threads) }
+    /// What the run computes with, bound around `run`, `step` and `validate`: the options bound
+    /// by the caller (the layout preference, say) with `options.threads` (nil: the caller's, by
+    /// default all cores). The initialiser's loading and copying run with the caller's options.
+    public var compute: ComputeOptions {
+        var c = ComputeOptions.current
+        if let t = options.threads { c.threads = max(1, t) }
+        return c
+    }
 
     /// What a finished `run()` did.
     public struct Summary: Sendable {

@@ -58,7 +58,8 @@ public final class InferenceNetwork {
     let stages: [InferenceStage]
     let head: InferenceLinear
     /// Threads every call runs with (plans are built per thread count, so changing it between
-    /// calls builds new ones).
+    /// calls builds new ones). Only `threads` applies: the plans choose their layouts themselves
+    /// (`InferenceConvolutionAlgorithm`), whatever `preferBlockedLayouts` says.
     public var compute: ComputeOptions {
         get { lock.lock(); defer { lock.unlock() }; return computeOptions }
         set { lock.lock(); computeOptions = newValue; lock.unlock() }

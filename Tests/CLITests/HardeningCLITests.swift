@@ -1,4 +1,5 @@
 import CNNSpot
+import CNNSpotTestSupport
 import Foundation
 import XCTest
 
@@ -301,29 +302,8 @@ final class HardeningCLITests: XCTestCase {
 extension CLI {
     /// Runs `/bin/sh -c script` with `$CNNSPOT` naming the binary.
     static func runShell(_ script: String) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
         var env = ProcessInfo.processInfo.environment
         env["CNNSPOT"] = try binary().path
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Output(
-            code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errBox.data, as: UTF8.self))
+        return try CLIProcess.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: env)
     }
 }

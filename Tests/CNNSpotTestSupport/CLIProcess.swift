@@ -30,9 +30,15 @@ public enum CLIProcess {
     /// Runs `cnnspot args...` to the end, with `stdin` as its standard input, and returns its
     /// exit status and both outputs (read concurrently, so a full pipe cannot block the child).
     public static func run(_ args: [String], stdin: String? = nil) throws -> Output {
+        try run(executable: try binary(), args, stdin: stdin)
+    }
+
+    /// Runs any program the same way (`environment` nil: this process's).
+    public static func run(executable: URL, _ args: [String], environment: [String: String]? = nil, stdin: String? = nil) throws -> Output {
         let p = Process()
-        p.executableURL = try binary()
+        p.executableURL = executable
         p.arguments = args
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe(), input = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -85,11 +85,7 @@ struct TrainCommand: ParsableCommand {
         }
         var report: (String) -> Void = printError
         if let job, job.size > 1 {
-            let env = ProcessInfo.processInfo.environment
-            if options.threads == nil {
-                let local = env["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
-                options.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
-            }
+            if options.threads == nil { options.threads = Distributed.threadsPerRank() }
             // Rank 0 reports; the others only their warnings (images they could not read).
             if !job.isRoot { report = { line in if line.hasPrefix("warning") { printError("rank \(job.rank): \(line)") } } }
         }

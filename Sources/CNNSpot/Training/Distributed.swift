@@ -95,6 +95,13 @@ public final class Distributed: ReplicaReducer, @unchecked Sendable {
         exit(code)
     }
 
+    /// Threads for one rank when `--threads` is not given: this node's cores shared by the
+    /// ranks on it (Open MPI's `OMPI_COMM_WORLD_LOCAL_SIZE`; 1 rank if unset).
+    public static func threadsPerRank(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        let local = env["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+        return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
+    }
+
     /// The part `[lo, hi)` of `count` items that part `index` of `parts` takes (contiguous,
     /// sizes differing by at most one).
     public static func slice(_ count: Int, part index: Int, of parts: Int) -> Range<Int> {

@@ -58,7 +58,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = InferenceBenchmark.Settings(cases: try parsedCases(), threads: ComputeOptions(threads: threads).threads)
+        var settings = InferenceBenchmark.Settings(cases: try parsedCases())
+        settings.compute = ComputeOptions(threads: threads)
         settings.runs = runs
         settings.warmup = warmup
         settings.architecture = arch

@@ -53,9 +53,8 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let detector = try modelOptions.loadDetector()!
-        var settings = EvaluationRun.Settings(
-            roots: roots, threshold: detector.threshold(given: decision.threshold),
-            threads: detector.network.compute.threads, output: URL(fileURLWithPath: output ?? "eval_results"))
+        var settings = EvaluationRun.Settings(roots: roots, output: URL(fileURLWithPath: output ?? "eval_results"))
+        settings.threshold = decision.threshold
         settings.layout = layout.mode
         settings.layoutName = layout.rawValue
         settings.crops = crop

@@ -22,13 +22,10 @@ public enum InferenceBenchmark {
         public var precision: InferencePrecision = .fp32
         /// Also list the oneDNN implementation of every layer per case.
         public var implementations = false
-        /// Threads the network runs with (its `ComputeOptions`), also shown in the header.
-        public var threads: Int
+        /// What the network runs with (its thread count is shown in the header).
+        public var compute = ComputeOptions()
 
-        public init(cases: [Case], threads: Int) {
-            self.cases = cases
-            self.threads = threads
-        }
+        public init(cases: [Case]) { self.cases = cases }
     }
 
     /// x[i] = sin(0.001 i) over NCHW row-major: values in [-1, 1] like a normalised image;
@@ -45,9 +42,9 @@ public enum InferenceBenchmark {
         let network = try InferenceNetwork(
             spec: spec, stateDict: SyntheticWeights.stateDict(spec),
             algorithm: settings.algorithm, precision: settings.precision,
-            compute: ComputeOptions(threads: settings.threads))
+            compute: settings.compute)
         line(
-            "# \(settings.architecture.rawValue), synthetic weights, \(settings.precision.rawValue), \(settings.algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(settings.threads), "
+            "# \(settings.architecture.rawValue), synthetic weights, \(settings.precision.rawValue), \(settings.algorithm.rawValue)\(network.usesWinograd ? " (Winograd)" : ""), oneDNN \(DNNLVersion.string), threads \(settings.compute.threads), "
                 + "built in \(String(format: "%.2f", Date().timeIntervalSince(buildStart))) s; "
                 + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "(unset)"); load \(BenchmarkClock.loadAverage())")
         line("case        median ms   min ms   img/s  GFLOP/s  peak RSS MB  first ms  CPU ms/run  logit[0]")

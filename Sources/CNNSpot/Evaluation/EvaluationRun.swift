@@ -12,11 +12,9 @@ public enum EvaluationRun {
         public var layoutName = "auto"
         /// `--crop` arguments as given (`224`, `none`): one preprocessing each; empty: the full image.
         public var crops: [String] = []
-        /// The decision threshold (`Detector.threshold(given:)`).
-        public var threshold: Double
+        /// `--threshold`; nil: the model's (`Detector.threshold(given:)`).
+        public var threshold: Double?
         public var batchSize = 16
-        /// The network's thread count, recorded in the manifest (the run does not set it).
-        public var threads: Int
         public var exifTranspose = false
         /// At most this many images per class (`0_real`, `1_fake`) of each set, first by path.
         public var maxPerClass: Int?
@@ -25,10 +23,8 @@ public enum EvaluationRun {
         public var output: URL
         public var commandLine = CommandLine.arguments
 
-        public init(roots: [String], threshold: Double, threads: Int, output: URL) {
+        public init(roots: [String], output: URL) {
             self.roots = roots
-            self.threshold = threshold
-            self.threads = threads
             self.output = output
         }
 
@@ -37,8 +33,9 @@ public enum EvaluationRun {
             crops.isEmpty ? [TestTimePreprocessing()] : try crops.map { try TestTimePreprocessing(cropArgument: $0) }
         }
 
-        /// The manifest's `settings` (strings, as `RunManifest` stores them).
-        public var manifestSettings: [String: String] {
+        /// The manifest's `settings` (strings, as `RunManifest` stores them), with the threshold
+        /// the run used and the network's thread count.
+        public func manifestSettings(threshold: Double, threads: Int) -> [String: String] {
             [
                 "threshold": "\(threshold)", "crop": crops.isEmpty ? "none" : crops.joined(separator: ","),
                 "batch_size": "\(batchSize)", "threads": "\(threads)", "exif_transpose": "\(exifTranspose)",
@@ -85,9 +82,9 @@ public enum EvaluationRun {
                 manifest.datasets.append(RunManifest.datasetInfo(name: s.name, root: s.root, files: s.images.map(\.path)))
             }
         }
-        let threshold = settings.threshold
+        let threshold = detector.threshold(given: settings.threshold)
         manifest.model = try detector.manifestInfo()
-        manifest.settings = settings.manifestSettings
+        manifest.settings = settings.manifestSettings(threshold: threshold, threads: detector.network.compute.threads)
         var decode = DecodeOptions()
         decode.applyEXIFOrientation = settings.exifTranspose
 

@@ -6,7 +6,7 @@ extension Trainer {
     struct StepResult { var loss: Float?; var images: Int; var skipped: Int }
 
     /// One optimiser step on a batch given as parts (this rank's micro-batches). One part in a
-    /// single process: `step(_:labels:)` as always. Otherwise each part runs forward and
+    /// single process: `step(_:labels:)` as always (inside `run`'s bind). Otherwise each part runs forward and
     /// backward on its own (BatchNorm statistics per part), the gradients are summed weighted
     /// by each part's image count, summed over the ranks (`MPI_Allreduce`, with the counts and
     /// the loss in the same buffer), divided by the batch's image count, and every rank takes
@@ -17,7 +17,7 @@ extension Trainer {
         if parts.count == 1 && ranks == 1 {
             let b = parts[0]
             guard !b.labels.isEmpty else { return StepResult(loss: nil, images: 0, skipped: skippedHere) }
-            return StepResult(loss: try step(b.x, labels: b.labels), images: b.labels.count, skipped: skippedHere)
+            return StepResult(loss: try stepBound(b.x, labels: b.labels), images: b.labels.count, skipped: skippedHere)
         }
         let params = model.namedParameters.map(\.parameter)
         let total = params.reduce(0) { $0 + $1.value.count }

@@ -113,7 +113,7 @@ extension Trainer {
         // BatchNorm's running statistics differ per rank (each saw its own part of the batches):
         // validate, and save, rank 0's on every rank, as DDP's broadcast of buffers does.
         if let d = distributed, d.size > 1 { try Trainer.broadcastState(model, from: d) }
-        let v = try validate(val, pipeline: pipeline)
+        let v = try validateBound(val, pipeline: pipeline)
         let lrUsed = state.lr
         let epoch = state.epoch
         if writesFiles {

@@ -10,7 +10,8 @@ extension Trainer {
         try compute.bind { try validateBound(data, pipeline: pipeline) }
     }
 
-    private func validateBound(_ data: TrainingData, pipeline: AugmentationPipeline) throws
+    /// `validate` inside a bind already made (`run`'s).
+    func validateBound(_ data: TrainingData, pipeline: AugmentationPipeline) throws
         -> (accuracy: Double, averagePrecision: Double?, scores: [Double], labels: [Int])
     {
         // A distributed run: each rank scores its part of every batch; the scores are summed into

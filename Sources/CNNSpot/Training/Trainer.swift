@@ -104,13 +104,16 @@ public final class Trainer {
     /// forward, BCEWithLogits, backward, Adam at the current learning rate. Returns the loss.
     @discardableResult
     public func step(_ x: HostTensor, labels: [Float]) throws -> Float {
-        try compute.bind {
-            optimizer.lr = state.lr
-            let (loss, _) = try model.trainingStep(x, labels: labels)
-            try optimizer.step()
-            state.step += 1
-            return loss
-        }
+        try compute.bind { try stepBound(x, labels: labels) }
+    }
+
+    /// `step(_:labels:)` inside a bind already made (`run`'s).
+    func stepBound(_ x: HostTensor, labels: [Float]) throws -> Float {
+        optimizer.lr = state.lr
+        let (loss, _) = try model.trainingStep(x, labels: labels)
+        try optimizer.step()
+        state.step += 1
+        return loss
     }
 
     /// What the run computes with, bound around `run`, `step` and `validate`: the options bound

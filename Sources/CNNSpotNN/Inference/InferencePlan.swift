@@ -55,8 +55,8 @@ final class InferencePlan {
 
     /// Runs the batch. `input` is `[N, 3, H, W]` row-major float32 of exactly this plan's shape.
     /// Returns `[N, classes]` row-major.
+    /// The caller binds the thread count (`InferenceNetwork` binds its `compute` around the call).
     func run(_ input: UnsafeBufferPointer<Float>, on stream: DNNLStream) throws -> [Float] {
-        ComputeOptions.current.applyThreadCount()
         try self.input.bound(to: input) {
             for step in steps {
                 try step.bound.enqueue(on: stream, what: "\(step.what) for batch [\(key.n), 3, \(key.h), \(key.w)]")

@@ -52,14 +52,12 @@ public final class BatchNorm2d {
         runningVar.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
     }
 
-    /// `t` with its channel block size: 1 for row-major NCHW, 16 / 8 for nChw16c / nChw8c;
-    /// any other layout is converted to row-major.
+    /// `t` with its channel block size: 1 for row-major NCHW, 16 / 8 for nChw16c / nChw8c
+    /// (`Tensor.spatialPlanes`) when the channels fill whole blocks (the kernels have no padded
+    /// channels); any other layout is converted to row-major.
     private func blocked(_ t: Tensor) throws -> (tensor: Tensor, block: Int) {
-        if t.isPlain { return (t, 1) }
-        for format in [DNNLFormat.nChw16c, .nChw8c] where channels % format.channelBlock! == 0 {
-            if try t.memory.desc.isLaidOut(as: format) { return (t, format.channelBlock!) }
-        }
-        return (try t.plain(), 1)
+        let (planes, block, _) = try t.spatialPlanes()
+        return channels % block == 0 ? (planes, block) : (try planes.plain(), 1)
     }
 
     /// `x` `[N, C, H, W]` -> same shape and layout.
